@@ -1,0 +1,387 @@
+import { AttributeError, kindOf, KeyError, RuntimeError, ValueError } from "../errors.js";
+import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
+import { Parameter } from "./parameter.js";
+import { trackModule } from "./registry.js";
+
+/** A state dict: dotted names to tensors, in PyTorch's order. */
+export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+const BUFFERS = Symbol("paramlab.buffers");
+const NON_PERSISTENT = Symbol("paramlab.nonPersistentBuffers");
+
+/** Name rules PyTorch applies in `register_parameter` / `register_buffer` / `add_module`. */
+function checkMemberName(owner: Module, name: unknown, kind: string): asserts name is string {
+  if (typeof name !== "string") throw new TypeError(`${kind} name should be a string. Got ${kindOf(name)}`);
+  if (name === "") throw new KeyError(`${kind} name can't be empty string ""`);
+  if (name.includes(".")) throw new KeyError(`${kind} name can't contain ".", got "${name}"`);
+  if (name in Module.prototype || name === "training") {
+    throw new KeyError(`attribute '${name}' already exists on ${owner.constructor.name}`);
+  }
+}
+
+/**
+ * Base class of every layer and model: PyTorch's `nn.Module`.
+ *
+ * Parameters and submodules are found from the instance's own properties in declaration order, so
+ * both class fields and constructor assignments register them, as attribute assignment does in
+ * PyTorch. Buffers (non-learnable state such as running means) are registered with
+ * `registerBuffer`.
+ *
+ * @example
+ * class MyModel extends nn.Module {
+ *   base = new nn.Linear(4, 8);
+ *   actor = new nn.Linear(8, 2);
+ *   critic = new nn.Linear(8, 1);
+ * }
+ * const model = new MyModel();
+ * model.namedParameters().map(([name, p]) => `${name} ${p.shape}`);
+ * // ["base.weight 8,4", "base.bias 8", "actor.weight 2,8", ...]
+ */
+export class Module {
+  /** Training mode (`true`) or evaluation mode (`false`); set with `train()` / `eval()`. */
+  declare training: boolean;
+  declare private [BUFFERS]: Set<string>;
+  declare private [NON_PERSISTENT]: Set<string>;
+
+  constructor() {
+    // Bookkeeping is non-enumerable so that only user-visible members are discovered.
+    Object.defineProperty(this, "training", { value: true, writable: true, enumerable: false });
+    Object.defineProperty(this, BUFFERS, { value: new Set<string>(), enumerable: false });
+    Object.defineProperty(this, NON_PERSISTENT, { value: new Set<string>(), enumerable: false });
+    trackModule(this);
+  }
+
+  /**
+   * Names of own members in registration order. Containers whose keys may look like integers
+   * (which JavaScript orders first) override this to keep insertion order.
+   */
+  protected _memberNames(): string[] {
+    return Object.keys(this);
+  }
+
+  /** Own parameters as `[name, parameter]`, in order (PyTorch's `_parameters`). */
+  protected _ownParameters(): Array<[string, Parameter]> {
+    const out: Array<[string, Parameter]> = [];
+    for (const name of this._memberNames()) {
+      const v = (this as Record<string, unknown>)[name];
+      if (v instanceof Parameter && !this[BUFFERS].has(name)) out.push([name, v]);
+    }
+    return out;
+  }
+
+  /** Own buffers as `[name, tensor]` (PyTorch's `_buffers`, skipping `null`). */
+  protected _ownBuffers(): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = [];
+    for (const name of this[BUFFERS]) {
+      const v = (this as Record<string, unknown>)[name];
+      if (v instanceof Tensor) out.push([name, v]);
+    }
+    return out;
+  }
+
+  /** Direct submodules as `[name, module]` (PyTorch's `_modules`). */
+  protected _ownModules(): Array<[string, Module]> {
+    const out: Array<[string, Module]> = [];
+    for (const name of this._memberNames()) {
+      const v = (this as Record<string, unknown>)[name];
+      if (v instanceof Module) out.push([name, v]);
+    }
+    return out;
+  }
+
+  /** Adds a parameter under a computed name (`null` removes it). */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkMemberName(this, name, "parameter");
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`cannot assign ${kindOf(param)} object to parameter '${name}' (nn.Parameter or null required)`);
+    }
+    if (this[BUFFERS].has(name)) throw new KeyError(`attribute '${name}' already exists as a buffer`);
+    (this as Record<string, unknown>)[name] = param;
+  }
+
+  /**
+   * Adds a buffer: a tensor saved in the state dict but not trained, e.g. BatchNorm's running
+   * mean. A non-persistent buffer is left out of `stateDict()`.
+   */
+  registerBuffer(name: string, value: Tensor | null, persistent = true): void {
+    checkMemberName(this, name, "buffer");
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new TypeError(`cannot assign ${kindOf(value)} object to buffer '${name}' (Tensor or null required)`);
+    }
+    if (value instanceof Parameter || (this as Record<string, unknown>)[name] instanceof Parameter) {
+      throw new KeyError(`attribute '${name}' already exists as a parameter`);
+    }
+    this[BUFFERS].add(name);
+    if (persistent) this[NON_PERSISTENT].delete(name);
+    else this[NON_PERSISTENT].add(name);
+    (this as Record<string, unknown>)[name] = value;
+  }
+
+  /** Adds a submodule under a computed name (`null` removes it). */
+  registerModule(name: string, module: Module | null): void {
+    checkMemberName(this, name, "module");
+    if (module !== null && !(module instanceof Module)) {
+      throw new TypeError(`${kindOf(module)} is not a Module subclass`);
+    }
+    (this as Record<string, unknown>)[name] = module;
+  }
+
+  /** Alias of `registerModule` (PyTorch's `add_module`). */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  /**
+   * Every module in the tree, this one first, as `[dottedName, module]`; a module reachable twice
+   * is listed once.
+   */
+  namedModules(prefix = "", removeDuplicate = true, memo: Set<Module> = new Set()): Array<[string, Module]> {
+    if (removeDuplicate && memo.has(this)) return [];
+    if (removeDuplicate) memo.add(this);
+    const out: Array<[string, Module]> = [[prefix, this]];
+    for (const [name, child] of this._ownModules()) {
+      out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, removeDuplicate, memo));
+    }
+    return out;
+  }
+
+  /** Every module in the tree, this one first. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Direct submodules as `[name, module]`, each once. */
+  namedChildren(): Array<[string, Module]> {
+    const seen = new Set<Module>();
+    const out: Array<[string, Module]> = [];
+    for (const [name, m] of this._ownModules()) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      out.push([name, m]);
+    }
+    return out;
+  }
+
+  /** Direct submodules. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /**
+   * Parameters with dotted names (`base.weight`), in definition order; a parameter shared by two
+   * modules is listed once, under its first name.
+   *
+   * Porting note: returns an array rather than a generator; it iterates the same way.
+   */
+  namedParameters(prefix = "", recurse = true, removeDuplicate = true): Array<[string, Parameter]> {
+    const modules: Array<[string, Module]> = recurse ? this.namedModules(prefix, removeDuplicate) : [[prefix, this]];
+    const seen = new Set<Parameter>();
+    const out: Array<[string, Parameter]> = [];
+    for (const [modName, mod] of modules) {
+      for (const [name, p] of mod._ownParameters()) {
+        if (removeDuplicate && seen.has(p)) continue;
+        seen.add(p);
+        out.push([modName ? `${modName}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, in definition order, each once. Pass it to an optimizer. */
+  parameters(recurse = true): Parameter[] {
+    return this.namedParameters("", recurse).map(([, p]) => p);
+  }
+
+  /** Buffers with dotted names, each once. */
+  namedBuffers(prefix = "", recurse = true, removeDuplicate = true): Array<[string, Tensor]> {
+    const modules: Array<[string, Module]> = recurse ? this.namedModules(prefix, removeDuplicate) : [[prefix, this]];
+    const seen = new Set<Tensor>();
+    const out: Array<[string, Tensor]> = [];
+    for (const [modName, mod] of modules) {
+      for (const [name, b] of mod._ownBuffers()) {
+        if (removeDuplicate && seen.has(b)) continue;
+        seen.add(b);
+        out.push([modName ? `${modName}.${name}` : name, b]);
+      }
+    }
+    return out;
+  }
+
+  /** Every buffer, each once. */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers("", recurse).map(([, b]) => b);
+  }
+
+  /** The submodule at a dotted path (`"encoder.layers.0"`); `""` is this module. */
+  getSubmodule(target: string): Module {
+    if (typeof target !== "string") throw new TypeError(`getSubmodule() expects a dotted path string, got ${kindOf(target)}`);
+    if (target === "") return this;
+    let mod: Module = this;
+    for (const item of target.split(".")) {
+      const next = (mod as unknown as Record<string, unknown>)[item];
+      if (!Object.prototype.hasOwnProperty.call(mod, item)) {
+        throw new AttributeError(`${mod.constructor.name} has no attribute \`${item}\` (looking up "${target}")`);
+      }
+      if (!(next instanceof Module)) throw new AttributeError(`\`${item}\` is not an nn.Module (looking up "${target}")`);
+      mod = next;
+    }
+    return mod;
+  }
+
+  /** The parameter at a dotted path (`"base.weight"`). */
+  getParameter(target: string): Parameter {
+    if (typeof target !== "string") throw new TypeError(`getParameter() expects a dotted path string, got ${kindOf(target)}`);
+    const cut = target.lastIndexOf(".");
+    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
+    const name = target.slice(cut + 1);
+    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
+      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
+    }
+    const p = (mod as unknown as Record<string, unknown>)[name];
+    if (!(p instanceof Parameter)) throw new AttributeError(`\`${name}\` is not an nn.Parameter (looking up "${target}")`);
+    return p;
+  }
+
+  /**
+   * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
+   * parameters, then its buffers, then its children). Tensors share storage with the module.
+   */
+  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const { prefix = "", keepVars = false } = options;
+    const out: StateDict = {};
+    const visit = (mod: Module, pre: string) => {
+      for (const [name, p] of mod._ownParameters()) out[pre + name] = keepVars ? p : new Tensor(p.data, p.shape);
+      for (const [name, b] of mod._ownBuffers()) if (!mod[NON_PERSISTENT].has(name)) out[pre + name] = b;
+      for (const [name, child] of mod._ownModules()) visit(child, `${pre}${name}.`);
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict (tensors or nested number arrays). With `strict` (the default)
+   * missing or unexpected keys are an error; shape mismatches always are. Reports keys like PyTorch.
+   */
+  loadStateDict(stateDict: Record<string, Tensor | NestedArray>, options: { strict?: boolean } = {}): IncompatibleKeys {
+    const { strict = true } = options;
+    if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict)) {
+      throw new TypeError(`Expected state_dict to be a plain object of name -> tensor, got ${kindOf(stateDict)}`);
+    }
+    const own = this.stateDict({ keepVars: true });
+    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    const errors: string[] = [];
+    const updates: Array<[Tensor, Tensor]> = [];
+    for (const [key, target] of Object.entries(own)) {
+      if (!(key in stateDict)) continue;
+      const raw = stateDict[key];
+      let value: Tensor;
+      try {
+        value = raw instanceof Tensor ? raw : tensor(raw as NestedArray);
+      } catch (e) {
+        errors.push(`While copying the parameter named "${key}": ${(e as Error).message}`);
+        continue;
+      }
+      if (!sameShape(value.shape, target.shape) && !(value.numel === 1 && target.numel === 1)) {
+        errors.push(
+          `size mismatch for ${key}: copying a param with shape torch.Size(${formatShape(value.shape)}) from checkpoint, ` +
+            `the shape in current model is torch.Size(${formatShape(target.shape)}).`,
+        );
+        continue;
+      }
+      updates.push([target, value]);
+    }
+    if (strict) {
+      if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}. `);
+      if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(", ")}. `);
+    }
+    if (errors.length) {
+      throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join("\n\t")}`);
+    }
+    for (const [target, value] of updates) target.data.set(value.data);
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Sets training mode on this module and every submodule. */
+  train(mode = true): this {
+    if (typeof mode !== "boolean") throw new TypeError(`training mode is expected to be boolean, got ${kindOf(mode)}`);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (`train(false)`). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Freezes (`false`) or unfreezes (`true`) every parameter. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** Clears gradients: to `null` (default, as PyTorch 2.x) or to zeros. */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (setToNone) p.grad = null;
+      else p.grad.zero_();
+    }
+  }
+
+  /** Calls `fn` on every submodule (children first) and then on this module. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Number of parameter elements, each shared parameter counted once. */
+  numParameters(options: { trainableOnly?: boolean } = {}): number {
+    let n = 0;
+    for (const p of this.parameters()) if (!options.trainableOnly || p.requiresGrad) n += p.numel;
+    return n;
+  }
+
+  /** The computation; subclasses define it. */
+  forward(..._inputs: unknown[]): unknown {
+    throw new RuntimeError(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /** Layer arguments shown in `toString()`, e.g. `in_features=4, out_features=8, bias=True`. */
+  extraRepr(): string {
+    return "";
+  }
+
+  /** PyTorch's printed form: the class name, `extraRepr()` and the children, indented. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const lines = extra ? extra.split("\n") : [];
+    for (const [name, child] of this._ownModules()) {
+      const childText = child.toString().split("\n").join("\n  ");
+      lines.push(`(${name}): ${childText}`);
+    }
+    const name = this.constructor.name;
+    if (lines.length === 0) return `${name}()`;
+    if (lines.length === 1 && this._ownModules().length === 0) return `${name}(${lines[0]})`;
+    return `${name}(\n  ${lines.join("\n  ")}\n)`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** Throws PyTorch's error for a size argument that is not a positive integer. */
+export function checkPositiveInt(value: unknown, what: string, layer: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new ValueError(`${layer}: ${what} must be a positive integer, got ${value === undefined ? "undefined" : JSON.stringify(value)}`);
+  }
+  return value;
+}

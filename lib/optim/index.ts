@@ -1,0 +1,11 @@
+export { Optimizer } from "./optimizer.js";
+export type {
+  NamedParameter,
+  OptimizerStateDict,
+  OptimizerStateDictInput,
+  PackedParamGroup,
+  ParamGroup,
+  ParamGroupInput,
+  ParamState,
+  ParamsInput,
+} from "./optimizer.js";

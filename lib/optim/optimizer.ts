@@ -1,0 +1,289 @@
+import { ValueError } from "../errors.js";
+import { Parameter } from "../nn/parameter.js";
+import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
+import * as msg from "./messages.js";
+
+/**
+ * One parameter group: the parameters and the hyperparameters used for them. Keys are PyTorch's
+ * (`lr`, `betas`, `eps`, `weight_decay`, `momentum`, `initial_lr`, ...); extra keys such as a
+ * group `name` are kept as given.
+ */
+export interface ParamGroup {
+  params: Parameter[];
+  /** Parameter names, present when the optimizer was built from `[name, param]` pairs. */
+  param_names?: string[];
+  lr: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  initial_lr?: number;
+  name?: string;
+  [key: string]: unknown;
+}
+
+/** A `[name, parameter]` pair, as `model.namedParameters()` yields (PyTorch 2.6's named form). */
+export type NamedParameter = readonly [string, Parameter];
+
+/** A group as a user writes it: any iterable of parameters (or named pairs) plus options. */
+export interface ParamGroupInput {
+  params: Iterable<Parameter | NamedParameter> | Parameter;
+  [key: string]: unknown;
+}
+
+/** What an optimizer accepts: parameters, `[name, parameter]` pairs, or group objects. */
+export type ParamsInput = Iterable<Parameter> | Iterable<NamedParameter> | Iterable<ParamGroupInput>;
+
+/** Per-parameter optimizer state, e.g. `{ step: 3, exp_avg: Tensor, exp_avg_sq: Tensor }`. */
+export type ParamState = Record<string, Tensor | number | null>;
+
+/** A param group in a state dict: parameters replaced by their integer indices. */
+export type PackedParamGroup = Omit<ParamGroup, "params"> & { params: number[] };
+
+/** PyTorch's optimizer state-dict layout. JSON-serialisable (tensors become nested arrays). */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  param_groups: PackedParamGroup[];
+}
+
+/** A state dict as read from JSON: state keys are strings and tensors nested arrays. */
+export interface OptimizerStateDictInput {
+  state: Record<string | number, Record<string, Tensor | NestedArray | null>>;
+  param_groups: Array<Record<string, unknown> & { params: number[] }>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+}
+
+function isNamedPair(v: unknown): v is NamedParameter {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === "string";
+}
+
+/** Deep copy of a hyperparameter value (arrays such as `betas` are copied). */
+function copyValue<T>(v: T): T {
+  return (Array.isArray(v) ? v.map(copyValue) : v) as T;
+}
+
+/**
+ * Base class of all optimizers, with PyTorch's param-group semantics. A subclass validates its
+ * arguments, passes its defaults here and implements `step()`, reading each group's
+ * hyperparameters at every step (so changing `paramGroups[i].lr` takes effect).
+ *
+ * @example
+ * const opt = new optim.SGD([
+ *   { params: model.base.parameters(), lr: 1e-2 },
+ *   { params: model.head.parameters() },          // gets the default lr
+ * ], { lr: 1e-3, momentum: 0.9 });
+ * opt.paramGroups[1].lr; // 0.001
+ */
+export abstract class Optimizer<D extends Record<string, unknown> = Record<string, unknown>> {
+  /** Hyperparameters used for any group that does not set its own. */
+  readonly defaults: D;
+  /** The parameter groups, in order. Change `lr` here to change the learning rate. */
+  readonly paramGroups: ParamGroup[] = [];
+  /** Per-parameter state, filled lazily at the first `step()` that sees a gradient. */
+  state: Map<Parameter, ParamState> = new Map();
+  #stepCount = 0;
+
+  constructor(params: ParamsInput, defaults: D) {
+    this.defaults = defaults;
+    if (params instanceof Tensor) throw new TypeError(msg.paramsNotIterable(params));
+    if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(msg.paramsNotIterable(params));
+    }
+    if (params instanceof Set) throw new TypeError(msg.paramsAsSet());
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new ValueError(msg.emptyParams());
+    const groups = isPlainObject(list[0]) ? (list as ParamGroupInput[]) : [{ params: list as Parameter[] }];
+    for (const g of groups) this.addParamGroup(g);
+    // Count steps (PyTorch patches `optimizer.step` the same way) so that schedulers can warn
+    // when they are stepped before the optimizer.
+    const step = this.step;
+    Object.defineProperty(this, "step", {
+      value: (...args: unknown[]) => {
+        this.#stepCount++;
+        return (step as (...a: unknown[]) => unknown).apply(this, args);
+      },
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  /** How many times `step()` has been called. */
+  get stepCount(): number {
+    return this.#stepCount;
+  }
+
+  /** Updates the parameters from their gradients. Parameters whose `grad` is `null` are skipped. */
+  abstract step(closure?: () => number): number | undefined;
+
+  /**
+   * Adds a group (e.g. a layer unfrozen during fine-tuning). Missing hyperparameters come from
+   * `defaults`; extra keys are kept.
+   */
+  addParamGroup(paramGroup: ParamGroupInput): void {
+    if (!isPlainObject(paramGroup)) throw new TypeError(msg.groupNotObject(paramGroup));
+    if (!("params" in paramGroup)) throw new TypeError(msg.groupWithoutParams(paramGroup));
+    const rawParams = paramGroup.params;
+    let entries: unknown[];
+    if (rawParams instanceof Tensor) entries = [rawParams];
+    else if (rawParams instanceof Set) throw new TypeError(msg.paramsAsSet());
+    else if (rawParams !== null && rawParams !== undefined && typeof (rawParams as Iterable<unknown>)[Symbol.iterator] === "function") {
+      entries = [...(rawParams as Iterable<unknown>)];
+    } else throw new TypeError(msg.paramsNotIterable(rawParams));
+
+    const params: Parameter[] = [];
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (isNamedPair(entry)) {
+        names.push(entry[0]);
+        params.push(entry[1] as Parameter);
+      } else params.push(entry as Parameter);
+    }
+    if (names.length !== 0 && names.length !== params.length) throw new ValueError(msg.someNamesMissing());
+    for (const p of params) if (!(p instanceof Parameter)) throw new TypeError(msg.notAParameter(p));
+
+    // Porting note: the group object is copied rather than mutated, so a user's literal stays as written.
+    const group: ParamGroup = { ...(paramGroup as Record<string, unknown>), params } as ParamGroup;
+    if (names.length) group.param_names = names;
+    for (const [key, value] of Object.entries(this.defaults)) {
+      if (!(key in group)) group[key] = copyValue(value);
+    }
+    if (typeof group.lr !== "number") throw new TypeError(msg.lrNotNumber(group.lr));
+
+    if (new Set(params).size !== params.length) {
+      process.emitWarning(msg.duplicateParams(), "UserWarning");
+    }
+    const existing = new Set<Parameter>();
+    for (const g of this.paramGroups) {
+      for (const p of g.params) existing.add(p);
+      if (("param_names" in group) !== ("param_names" in g)) throw new ValueError(msg.mixedNamedGroups(group));
+    }
+    if (params.some((p) => existing.has(p))) throw new ValueError(msg.paramInTwoGroups());
+    this.paramGroups.push(group);
+  }
+
+  /** Clears every parameter's gradient: to `null` (default) or to zeros. */
+  zeroGrad(setToNone = true): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (p.grad === null) continue;
+        if (setToNone) p.grad = null;
+        else p.grad.zero_();
+      }
+    }
+  }
+
+  /**
+   * The state in PyTorch's layout: parameters as integer indices across groups, state only for
+   * parameters that have been stepped. `JSON.stringify` gives nested arrays for tensors.
+   */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Parameter, number>();
+    let next = 0;
+    const paramGroups = this.paramGroups.map((g) => {
+      const packed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(g)) if (k !== "params") packed[k] = copyValue(v);
+      packed.params = g.params.map((p) => {
+        if (!index.has(p)) index.set(p, next++);
+        return index.get(p)!;
+      });
+      return packed as PackedParamGroup;
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = { ...s };
+    }
+    return { state, param_groups: paramGroups };
+  }
+
+  /**
+   * Loads a state dict from `stateDict()` or from PyTorch (`optimizer.state_dict()` exported to
+   * JSON, tensors as nested lists). Group hyperparameters are replaced by the saved ones.
+   */
+  loadStateDict(stateDict: OptimizerStateDict | OptimizerStateDictInput): void {
+    if (!isPlainObject(stateDict) || !Array.isArray(stateDict.param_groups) || !isPlainObject(stateDict.state)) {
+      throw new TypeError(msg.badStateDict(stateDict));
+    }
+    const saved = stateDict.param_groups;
+    if (saved.length !== this.paramGroups.length) {
+      throw new ValueError(msg.groupCountMismatch(saved.length, this.paramGroups.length));
+    }
+    saved.forEach((g, i) => {
+      if (!isPlainObject(g) || !Array.isArray(g.params)) throw new TypeError(msg.badSavedGroup(i, g));
+      if (g.params.length !== this.paramGroups[i].params.length) {
+        throw new ValueError(msg.groupSizeMismatch(i, g.params.length, this.paramGroups[i].params.length));
+      }
+    });
+    const idMap = new Map<number, Parameter>();
+    saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(Number(id), this.paramGroups[i].params[j])));
+
+    const state = new Map<Parameter, ParamState>();
+    for (const [key, value] of Object.entries(stateDict.state)) {
+      const param = idMap.get(Number(key));
+      if (!param) throw new ValueError(msg.unknownStateIndex(key, [...idMap.keys()]));
+      if (!isPlainObject(value)) throw new TypeError(msg.badParamState(key, value));
+      const entry: ParamState = {};
+      for (const [name, v] of Object.entries(value)) entry[name] = castStateValue(param, key, name, v);
+      state.set(param, entry);
+    }
+    const groups = saved.map((g, i) => {
+      const current = this.paramGroups[i];
+      const next: ParamGroup = { ...(g as Record<string, unknown>), params: current.params } as ParamGroup;
+      for (const k of Object.keys(next)) next[k] = k === "params" ? current.params : copyValue(next[k]);
+      if (current.param_names && !next.param_names) next.param_names = current.param_names;
+      return next;
+    });
+    this.paramGroups.splice(0, this.paramGroups.length, ...groups);
+    this.state = state;
+  }
+
+  /** One line per group: `Adam (Group 0: lr=0.001, ...)` as PyTorch prints an optimizer. */
+  toString(): string {
+    const lines = [`${this.constructor.name} (`];
+    this.paramGroups.forEach((g, i) => {
+      lines.push(`Parameter Group ${i}`);
+      for (const key of Object.keys(g).sort()) {
+        if (key === "params" || key === "param_names") continue;
+        lines.push(`    ${key}: ${formatHyper(g[key])}`);
+      }
+    });
+    lines.push(")");
+    return lines.join("\n");
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** A hyperparameter as PyTorch prints it (tuples in parentheses). */
+function formatHyper(v: unknown): string {
+  if (Array.isArray(v)) return `(${v.map(formatHyper).join(", ")})`;
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  return String(v);
+}
+
+/** Turns a loaded state value into a number, null, or a tensor of the parameter's shape. */
+function castStateValue(param: Parameter, key: string, name: string, v: unknown): Tensor | number | null {
+  if (v === null || typeof v === "number") return v;
+  // PyTorch >= 1.12 keeps `step` as a one-element tensor; here it is a number.
+  if (v instanceof Tensor) return name === "step" && v.numel === 1 ? v.item() : checkStateShape(param, key, name, v.clone());
+  if (Array.isArray(v)) {
+    const t = tensor(v as NestedArray);
+    return checkStateShape(param, key, name, t);
+  }
+  throw new TypeError(msg.badStateValue(key, name, v));
+}
+
+function checkStateShape(param: Parameter, key: string, name: string, t: Tensor): Tensor {
+  if (sameShape(t.shape, param.shape)) return t;
+  if (t.numel === param.numel) return t.view(param.shape);
+  throw new ValueError(
+    `loaded state for parameter ${key}, entry '${name}', has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(param.shape)}`,
+  );
+}

@@ -1,0 +1,2 @@
+export { Tensor, tensor, zeros, ones, full, zerosLike, sameShape, formatShape } from "./tensor.js";
+export type { DType, NestedArray } from "./tensor.js";
