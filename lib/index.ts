@@ -3,10 +3,11 @@
  * rich notebook display.
  *
  * @example
- * import { nn, optim } from "paramlab";
+ * import { nn, optim, tensor } from "paramlab";
  */
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
-export { Tensor, tensor, zeros, ones, full, zerosLike } from "./tensor/index.js";
-export type { DType, NestedArray } from "./tensor/index.js";
+// Curated barrels: each lists its public names explicitly.
+export * from "./tensor/index.js";
+export * from "./display/index.js";
 export { ValueError, KeyError, AttributeError, RuntimeError } from "./errors.js";

@@ -9,3 +9,4 @@ export type {
   ParamState,
   ParamsInput,
 } from "./optimizer.js";
+export * as lr_scheduler from "./lr_scheduler/index.js";

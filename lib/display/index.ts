@@ -1,0 +1,2 @@
+// Public display API; filled in by lib/display (issue 4).
+export {};

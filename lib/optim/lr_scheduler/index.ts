@@ -1,0 +1,1 @@
+export type { ScheduleTrace } from "./trace.js";
