@@ -1,2 +1,13 @@
-// Public display API; filled in by lib/display (issue 4).
-export {};
+// Public display API (issue 4): the display protocol, rich displays and report helpers.
+export {
+  display,
+  setDisplaySink,
+  getDisplaySink,
+  flushDisplays,
+  toMimeBundle,
+  mediaBundle,
+  plainText,
+  JUPYTER_DISPLAY,
+  DISPLAY_METADATA,
+} from "./sink.js";
+export type { MimeBundle, MediaBundle, DisplaySink, DisplayOptions, DisplayHandle, Displayable } from "./sink.js";
