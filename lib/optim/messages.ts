@@ -62,3 +62,18 @@ export const invalidMomentum = (m: unknown) => `Invalid momentum value: ${descri
 export const invalidBeta = (index: number, beta: unknown) =>
   `Invalid beta parameter at index ${index}: ${describeValue(beta)} (expected 0 <= beta < 1)`;
 export const nesterovRequiresMomentum = () => "Nesterov momentum requires a momentum and zero dampening";
+export const invalidRho = (rho: unknown) => `Invalid rho value: ${describeValue(rho)}`;
+export const invalidAlpha = (alpha: unknown) => `Invalid alpha value: ${describeValue(alpha)}`;
+export const invalidLrDecay = (v: unknown) => `Invalid lr_decay value: ${describeValue(v)}`;
+export const invalidInitialAccumulator = (v: unknown) => `Invalid initial_accumulator_value value: ${describeValue(v)}`;
+export const invalidMomentumDecay = (v: unknown) => `Invalid momentum_decay value: ${describeValue(v)}`;
+export const invalidBetas = (betas: unknown) =>
+  `Invalid betas: ${describeValue(betas)} (expected an array of two numbers [beta1, beta2])`;
+export const hyperNotNumber = (key: string, given: unknown) =>
+  `Invalid ${key} value: ${describeValue(given)} (expected a number)`;
+export const hyperNotBoolean = (key: string, given: unknown) =>
+  `Invalid ${key} value: ${describeValue(given)} (expected a boolean)`;
+export const unknownOption = (optimizer: string, key: string, known: string[]) =>
+  `${optimizer}() got an unexpected keyword argument '${key}' (expected one of ${known.join(", ")})`;
+export const unsupportedFlag = (optimizer: string, key: string) =>
+  `${optimizer}: ${key}=true selects a PyTorch kernel (CUDA graphs / autograd through the step) that paramlab does not have; leave it false`;
