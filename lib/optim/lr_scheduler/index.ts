@@ -1,1 +1,13 @@
 export type { ScheduleTrace } from "./trace.js";
+export { LRScheduler } from "./lr_scheduler.js";
+export type { CycledMomentum, OptimizerLike, SchedulerStateDict } from "./lr_scheduler.js";
+export { LambdaLR } from "./lambda_lr.js";
+export type { LambdaLROptions, LrLambda } from "./lambda_lr.js";
+export { MultiplicativeLR } from "./multiplicative_lr.js";
+export type { MultiplicativeLROptions } from "./multiplicative_lr.js";
+export { StepLR } from "./step_lr.js";
+export type { StepLROptions } from "./step_lr.js";
+export { OneCycleLR } from "./one_cycle_lr.js";
+export type { OneCycleLROptions } from "./one_cycle_lr.js";
+export { simulate } from "./simulate.js";
+export type { SimulateOptions } from "./simulate.js";

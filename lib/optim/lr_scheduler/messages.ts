@@ -1,0 +1,160 @@
+/**
+ * Error and warning texts of `optim.lr_scheduler`, in one place so that code and tests use the
+ * same wording. Where PyTorch has the check, the wording is PyTorch's (current PyTorch; where 1.13
+ * worded it differently the current text wins).
+ */
+import { describeValue, kindOf } from "../../errors.js";
+
+// ---- warnings ---------------------------------------------------------------------------------
+
+export const stepBeforeOptimizer = () =>
+  "Detected call of `lr_scheduler.step()` before `optimizer.step()`. " +
+  "In PyTorch 1.1.0 and later, you should call them in the opposite order: " +
+  "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this " +
+  "will result in PyTorch skipping the first value of the learning rate schedule. " +
+  "See more details at " +
+  "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate";
+
+export const epochDeprecation = () =>
+  "The epoch parameter in `scheduler.step()` was not necessary and is being " +
+  "deprecated where possible. Please use `scheduler.step()` to step the " +
+  "scheduler. During the deprecation, if epoch is different from None, the " +
+  "closed form is used instead of the new chainable form, where available. " +
+  "Please open an issue if you are unable to replicate your use case: " +
+  "https://github.com/pytorch/pytorch/issues/new/choose.";
+
+// Porting note: PyTorch names `get_last_lr()`; paramlab's method is `getLastLr()`.
+export const getLrOutsideStep = () =>
+  "To get the last learning rate computed by the scheduler, please use `getLastLr()`.";
+
+// ---- base ---------------------------------------------------------------------------------------
+
+export const notAnOptimizer = (given: unknown) =>
+  `${typeName(given)} is not an Optimizer (expected an object with a paramGroups array)`;
+
+export const initialLrMissing = (i: number) =>
+  `param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`;
+
+export const perGroupLength = (name: string, given: number, groups: number) =>
+  `${name} must have the same length as optimizer.param_groups. ${name} has ${given} values, param_groups has ${groups}.`;
+
+export const notANumber = (name: string, given: unknown) =>
+  `${name} must be a number, got ${describeValue(given)}`;
+
+export const badOptions = (cls: string, given: unknown) =>
+  `${cls} options must be an object of PyTorch keyword arguments, got ${kindOf(given)}`;
+
+export const unknownOption = (cls: string, key: string, known: readonly string[]) =>
+  `${cls} got an unexpected keyword argument '${key}' (expected one of ${known.join(", ")})`;
+
+export const missingOption = (cls: string, key: string) =>
+  `${cls} missing 1 required keyword argument: '${key}'`;
+
+export const badStateDict = (given: unknown) =>
+  `scheduler state dict must be a plain object, got ${kindOf(given)}`;
+
+// ---- LambdaLR / MultiplicativeLR ----------------------------------------------------------------
+
+export const lrLambdaCount = (expected: number, given: number) => `Expected ${expected} lr_lambdas, but got ${given}`;
+export const lrLambdaNotFunction = (given: unknown) => `lr_lambda should be a function, but got ${kindOf(given)}`;
+
+// ---- ConstantLR / LinearLR ----------------------------------------------------------------------
+
+export const constantFactor = () => "Constant multiplicative factor expected to be between 0 and 1.";
+export const linearStartFactor = () =>
+  "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.";
+export const linearEndFactor = () => "Ending multiplicative factor expected to be between 0 and 1.";
+
+// ---- StepLR / MultiStepLR / others --------------------------------------------------------------
+
+export const positiveInteger = (name: string, given: unknown) =>
+  `Expected positive integer ${name}, but got ${describeValue(given)}`;
+export const milestonesNotArray = (given: unknown) =>
+  `milestones must be an array of integers, got ${describeValue(given)}`;
+
+// ---- SequentialLR / ChainedScheduler ------------------------------------------------------------
+
+export const noSchedulers = (cls: string) =>
+  cls === "ChainedScheduler"
+    ? `${cls} expects at least one scheduler to be chained, but got no scheduler.`
+    : `${cls} expects at least one scheduler, but got no scheduler.`;
+export const schedulerWithoutOptimizer = (cls: string, i: number) =>
+  `${cls} at index ${i} should have \`optimizer\` as its attribute.`;
+export const plateauInSequence = (cls: string, i: number) =>
+  `${cls} does not support \`ReduceLROnPlateau\` scheduler as it requires additional kwargs to be specified when calling \`step\`, but got one at index ${i} in the given schedulers sequence.`;
+export const differentOptimizer = (cls: string, sched: string, i: number) =>
+  `${cls} expects all schedulers to belong to the same optimizer, but got scheduler ${sched} at index ${i} has a different optimizer.`;
+export const milestoneCount = (schedulers: number, milestones: number) =>
+  "Sequential Schedulers expects number of schedulers provided to be one more " +
+  `than the number of milestone points, but got number of schedulers ${schedulers} and the ` +
+  `number of milestones to be equal to ${milestones}`;
+
+// ---- ReduceLROnPlateau --------------------------------------------------------------------------
+
+export const plateauFactor = () => "Factor should be < 1.0.";
+export const minLrCount = (expected: number, given: number) => `expected ${expected} min_lrs, got ${given}`;
+export const unknownMode = (mode: unknown) => `mode ${String(mode)} is unknown!`;
+export const unknownThresholdMode = (mode: unknown) => `threshold mode ${String(mode)} is unknown!`;
+export const minLrsGroupsChanged = (groups: number, minLrs: number) =>
+  `The number of param groups in the \`optimizer\` (${groups}) differs from when \`ReduceLROnPlateau\` was initialized (${minLrs}), usually due to a new param group being added to the optimizer. Please modify the \`min_lrs\` field to match the length of the \`optimizer\` param groups.`;
+export const metricNotNumber = (given: unknown) =>
+  `ReduceLROnPlateau.step(metrics) needs a number, got ${describeValue(given)}`;
+
+// ---- CyclicLR / OneCycleLR ----------------------------------------------------------------------
+
+export const cyclicModeInvalid = () => "mode is invalid and scale_fn is None";
+export const noMomentum = () => "optimizer must support momentum or beta1 with `cycle_momentum` option enabled";
+export const scaleModeInvalid = (given: unknown) =>
+  `scale_mode must be one of 'cycle' or 'iterations', instead got ${describeValue(given)}`;
+export const totalStepsOrEpochs = () => "You must define either total_steps OR (epochs AND steps_per_epoch)";
+export const pctStart = (given: unknown) => `Expected float between 0 and 1 pct_start, but got ${describeValue(given)}`;
+export const annealStrategy = (given: unknown) =>
+  `anneal_strategy must be one of 'cos' or 'linear', instead got ${String(given)}`;
+export const steppedPastTotal = (stepNum: number, total: number) =>
+  `Tried to step ${stepNum} times. The specified number of total steps is ${total}`;
+
+// ---- CosineAnnealingWarmRestarts ----------------------------------------------------------------
+
+export const tMult = (given: unknown) => `Expected integer T_mult >= 1, but got ${describeValue(given)}`;
+export const etaMin = (given: unknown) =>
+  `Expected float or int eta_min, but got ${describeValue(given)} of type ${kindOf(given)}`;
+export const negativeEpoch = (given: unknown) => `Expected non-negative epoch, but got ${describeValue(given)}`;
+
+// ---- BatchSizeLRScheduler -----------------------------------------------------------------------
+
+export const batchSize = (name: string, given: unknown) =>
+  `${name} must be a positive integer, got ${describeValue(given)}`;
+export const batchRule = (given: unknown) => `rule must be one of 'sqrt' or 'linear', got ${describeValue(given)}`;
+export const baseLrsCount = (expected: number, given: number) =>
+  `base_lrs must have one value per param group: expected ${expected}, got ${given}`;
+
+// ---- Hugging Face / timm --------------------------------------------------------------------------
+
+export const nonNegativeInteger = (name: string, given: unknown) =>
+  `${name} must be a non-negative integer, got ${describeValue(given)}`;
+export const lrEndTooLarge = (lrEnd: number, lrInit: number) =>
+  `lr_end (${lrEnd}) must be smaller than initial lr (${lrInit})`;
+export const wsdDecayType = (given: unknown) =>
+  `Unknown decay_type ${describeValue(given)} (expected one of 'linear', 'cosine', '1-sqrt')`;
+export const wsdSteps = () => "num_warmup_steps + num_stable_steps + num_decay_steps must be given (num_training_steps or num_stable_steps)";
+export const timmNoiseRange = (given: unknown) =>
+  `noise_range_t must be a number or an array of two numbers, got ${describeValue(given)}`;
+
+// ---- simulate -----------------------------------------------------------------------------------
+
+export const simulateSteps = (given: unknown) => `steps must be a positive integer, got ${describeValue(given)}`;
+export const simulateBuild = (given: unknown) =>
+  `build must return a learning-rate scheduler built on the optimizer it is given, got ${kindOf(given)}`;
+export const simulateSeries = (name: string, needed: number, given: number) =>
+  `${name} must hold at least ${needed} values for this many steps, got ${given}`;
+export const simulateMetricsNeeded = () =>
+  "ReduceLROnPlateau needs one metric per step: pass simulate(opt, build, { steps, metrics })";
+export const simulateBatchSizesNeeded = () =>
+  "BatchSizeLRScheduler needs one batch size per step: pass simulate(opt, build, { steps, batchSizes })";
+
+function typeName(v: unknown): string {
+  if (v === null) return "NoneType";
+  if (v === undefined) return "undefined";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "Object";
+  return typeof v;
+}

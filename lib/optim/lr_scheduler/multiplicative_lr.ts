@@ -1,0 +1,38 @@
+import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import { lrLambdas, type LrLambda } from "./lambda_lr.js";
+import { collapse, readOptions, required, type OptionEntry } from "./options.js";
+
+export interface MultiplicativeLROptions {
+  /** Factor applied at each step: one function for every group, or one per group. */
+  lr_lambda: LrLambda | readonly LrLambda[];
+  /** Index of the last epoch when resuming. Default: -1. */
+  last_epoch?: number;
+}
+
+/**
+ * Multiplies each group's lr by `lr_lambda(epoch)` at every step (PyTorch's `MultiplicativeLR`).
+ *
+ * @example
+ * new optim.lr_scheduler.MultiplicativeLR(opt, { lr_lambda: () => 0.95 });
+ */
+export class MultiplicativeLR extends LRScheduler {
+  lr_lambdas: LrLambda[];
+
+  constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
+    super(optimizer);
+    const o = readOptions("MultiplicativeLR", options, ["lr_lambda", "last_epoch"]);
+    this.lr_lambdas = lrLambdas(optimizer, required("MultiplicativeLR", "lr_lambda", o.lr_lambda));
+    this.initialize(o.last_epoch ?? -1);
+  }
+
+  getLr(): number[] {
+    this.warnGetLrOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    if (this._isInitial) return groups.map((g) => g.lr);
+    return groups.map((g, i) => g.lr * this.lr_lambdas[i](this.lastEpoch));
+  }
+
+  protected override describeOptions(): OptionEntry[] {
+    return [{ key: "lr_lambda", value: collapse(this.lr_lambdas) }];
+  }
+}
