@@ -1,3 +1,4 @@
+import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { adamKernel } from "./adam_kernel.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
@@ -102,12 +103,9 @@ export class Adam extends Optimizer<AdamDefaults> {
   }
 
   /** Lazy state initialization, with PyTorch's key names. */
-  #initState(p: Tensor & object, amsgrad: boolean): ParamState {
-    let s = this.state.get(p as never);
-    if (!s) {
-      s = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
-      this.state.set(p as never, s);
-    }
+  #initState(p: Parameter, amsgrad: boolean): ParamState {
+    const s = this.stateFor(p);
+    if (!("step" in s)) Object.assign(s, { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
     // Porting note: PyTorch raises a KeyError when amsgrad is switched on after the first step;
     // here the missing max_exp_avg_sq starts at zeros.
     if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zerosLike(p);

@@ -12,4 +12,10 @@ export type {
 export { SGD, type SGDDefaults, type SGDOptions } from "./sgd.js";
 export { Adam, type AdamDefaults, type AdamOptions } from "./adam.js";
 export { AdamW, type AdamWOptions } from "./adamw.js";
+export { RMSprop, type RMSpropDefaults, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, type AdagradDefaults, type AdagradOptions } from "./adagrad.js";
+export { Adamax, type AdamaxDefaults, type AdamaxOptions } from "./adamax.js";
+export { NAdam, type NAdamDefaults, type NAdamOptions } from "./nadam.js";
+export { RAdam, type RAdamDefaults, type RAdamOptions } from "./radam.js";
+export { Adadelta, type AdadeltaDefaults, type AdadeltaOptions } from "./adadelta.js";
 export * as lr_scheduler from "./lr_scheduler/index.js";

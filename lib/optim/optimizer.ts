@@ -165,6 +165,13 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     this.paramGroups.push(group);
   }
 
+  /** This parameter's state object, created empty on first use (lazy state initialization). */
+  protected stateFor(p: Parameter): ParamState {
+    let s = this.state.get(p);
+    if (!s) this.state.set(p, (s = {}));
+    return s;
+  }
+
   /** Clears every parameter's gradient: to `null` (default) or to zeros. */
   zeroGrad(setToNone = true): void {
     for (const g of this.paramGroups) {
@@ -235,6 +242,8 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
       const next: ParamGroup = { ...(g as Record<string, unknown>), params: current.params } as ParamGroup;
       for (const k of Object.keys(next)) next[k] = k === "params" ? current.params : copyValue(next[k]);
       if (current.param_names && !next.param_names) next.param_names = current.param_names;
+      // PyTorch's __setstate__ fills options an older version did not save (setdefault).
+      for (const [key, value] of Object.entries(this.defaults)) if (!(key in next)) next[key] = copyValue(value);
       return next;
     });
     this.paramGroups.splice(0, this.paramGroups.length, ...groups);

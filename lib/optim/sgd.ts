@@ -1,5 +1,4 @@
 import { ValueError } from "../errors.js";
-import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkLr, checkMomentum, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
@@ -70,7 +69,7 @@ export class SGD extends Optimizer<SGDDefaults> {
         let buf: Float32Array | null = null;
         let first = false;
         if (momentum !== 0) {
-          const state = this.#stateOf(p);
+          const state = this.stateFor(p);
           let t = state.momentum_buffer as Tensor | null | undefined;
           if (!(t instanceof Tensor)) {
             t = zerosLike(p);
@@ -83,12 +82,6 @@ export class SGD extends Optimizer<SGDDefaults> {
       }
     }
     return loss;
-  }
-
-  #stateOf(p: Parameter) {
-    let s = this.state.get(p);
-    if (!s) this.state.set(p, (s = {}));
-    return s;
   }
 }
 

@@ -1,0 +1,89 @@
+import type { Parameter } from "../nn/parameter.js";
+import { Tensor, zerosLike } from "../tensor/tensor.js";
+import { checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
+import * as msg from "./messages.js";
+import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+
+/** Adadelta's hyperparameters, with PyTorch's keys and defaults. */
+export interface AdadeltaDefaults extends Record<string, unknown> {
+  lr: number;
+  rho: number;
+  eps: number;
+  weight_decay: number;
+  foreach: boolean | null;
+  capturable: boolean;
+  maximize: boolean;
+  differentiable: boolean;
+}
+
+export type AdadeltaOptions = Partial<AdadeltaDefaults>;
+
+const ADADELTA_DEFAULTS: AdadeltaDefaults = {
+  lr: 1.0,
+  rho: 0.9,
+  eps: 1e-6,
+  weight_decay: 0,
+  foreach: null,
+  capturable: false,
+  maximize: false,
+  differentiable: false,
+};
+
+/**
+ * Adadelta (Zeiler), as PyTorch's `torch.optim.Adadelta`: step sizes from running averages of
+ * squared gradients (`square_avg`) and squared updates (`acc_delta`), decayed by `rho`.
+ * State: `step`, `square_avg`, `acc_delta`.
+ *
+ * @example
+ * const opt = new optim.Adadelta(model.parameters(), { lr: 1.0, rho: 0.9 });
+ */
+export class Adadelta extends Optimizer<AdadeltaDefaults> {
+  constructor(params: ParamsInput, options?: AdadeltaOptions) {
+    const d = resolveOptions("Adadelta", ADADELTA_DEFAULTS, options);
+    checkLr(d.lr);
+    checkRange(d.rho, d.rho >= 0 && d.rho <= 1, msg.invalidRho);
+    checkEps(d.eps);
+    checkWeightDecay(d.weight_decay);
+    checkNoKernelFlags("Adadelta", d);
+    super(params, d);
+  }
+
+  /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
+  step(closure?: () => number): number | undefined {
+    const loss = closure ? closure() : undefined;
+    const f = Math.fround;
+    for (const group of this.paramGroups) {
+      const lr = group.lr;
+      const rho = f(group.rho as number);
+      const keep = f(1 - (group.rho as number));
+      const eps = f(group.eps as number);
+      const wd = group.weight_decay as number;
+      const maximize = group.maximize as boolean;
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        const state = initState(this.stateFor(p), p);
+        state.step = (state.step as number) + 1;
+        const pd = p.data;
+        const gd = p.grad.data;
+        const sq = (state.square_avg as Tensor).data;
+        const acc = (state.acc_delta as Tensor).data;
+        for (let i = 0; i < pd.length; i++) {
+          let g = maximize ? -gd[i] : gd[i];
+          if (wd !== 0) g = f(g + wd * pd[i]);
+          const s = f(f(sq[i] * rho) + keep * f(g * g));
+          sq[i] = s;
+          const std = f(Math.sqrt(f(s + eps)));
+          const delta = f(f(f(Math.sqrt(f(acc[i] + eps))) / std) * g);
+          acc[i] = f(f(acc[i] * rho) + keep * f(delta * delta));
+          pd[i] = pd[i] - lr * delta;
+        }
+      }
+    }
+    return loss;
+  }
+}
+
+function initState(s: ParamState, p: Parameter): ParamState {
+  if (!("step" in s)) Object.assign(s, { step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) });
+  return s;
+}

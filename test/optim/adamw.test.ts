@@ -1,0 +1,3 @@
+import { parityTests } from "./fixtures.js";
+
+parityTests("AdamW");
