@@ -1,0 +1,409 @@
+/**
+ * `paramlab report NOTEBOOK... --out DIR`: execute notebooks on the paramlab kernel through a
+ * Jupyter server and write DIR/NAME.ipynb (executed) and DIR/NAME.html (self-contained report).
+ * kernel/cli.ts dispatches `paramlab report ...` here.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { packageRoot, paramlabVersion } from "./assets.js";
+import { describeError, executeNotebook, type CellEvent } from "./execute.js";
+import { renderIndexHtml, renderNotebookHtml, type IndexEntry } from "./html.js";
+import { clearedCopy, readNotebook, writeNotebook, type Notebook } from "./notebook.js";
+import { JupyterServer } from "./server.js";
+
+export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb... --out DIR [options]
+
+Executes each notebook top to bottom on the paramlab kernel (through a Jupyter server) and writes
+DIR/NAME.ipynb (the executed notebook) and DIR/NAME.html (a self-contained report: markdown,
+code, tables, interactive charts with a PNG fallback; opens offline). With several notebooks,
+DIR/index.html links them all.
+
+Options:
+  --out DIR          where to write the reports (created if missing; required)
+  --server URL       use a running Jupyter server instead of starting one on 127.0.0.1
+  --token TOKEN      that server's token (default: $JUPYTER_TOKEN)
+  --kernel NAME      kernelspec to run (default: this paramlab build, as kernel "paramlab";
+                     with --server, the notebook's own kernelspec or "paramlab")
+  --timeout SECONDS  limit per cell (default 300); a cell over it is interrupted and fails
+  --allow-errors     keep going after a failing cell and still exit 0 (errors show in the report)
+  --no-execute       export the notebooks' saved outputs without running them
+  -q, --quiet        print only failures and the final summary
+  -h, --help         show this help
+
+Examples:
+  paramlab report notebooks/*.ipynb --out reports
+  paramlab report analysis.ipynb --out /tmp/out --server http://127.0.0.1:8888/ --token abc`;
+
+class UsageError extends Error {}
+
+export interface ReportOptions {
+  notebooks: string[];
+  out: string;
+  server?: string;
+  token?: string;
+  kernel?: string;
+  timeoutSeconds: number;
+  allowErrors: boolean;
+  execute: boolean;
+  quiet: boolean;
+}
+
+/** Parses `report` arguments; throws UsageError naming what is wrong. Returns undefined for --help. */
+export function parseReportArgs(argv: string[]): ReportOptions | undefined {
+  const opts: ReportOptions = { notebooks: [], out: "", timeoutSeconds: 300, allowErrors: false, execute: true, quiet: false };
+  let out: string | undefined;
+  const valueOf = (flag: string, i: number, inline: string | undefined): [string, number] => {
+    if (inline !== undefined) {
+      if (inline === "") throw new UsageError(`${flag} needs a value`);
+      return [inline, i];
+    }
+    const next = argv[i + 1];
+    if (next === undefined || (next.startsWith("-") && next !== "-")) throw new UsageError(`${flag} needs a value`);
+    return [next, i + 1];
+  };
+  let onlyPositional = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (onlyPositional || !arg.startsWith("-") || arg === "-") {
+      opts.notebooks.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      onlyPositional = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : undefined;
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return undefined;
+      case "--out":
+      case "-o":
+        [out, i] = valueOf(flag, i, inline);
+        break;
+      case "--server":
+        [opts.server, i] = valueOf(flag, i, inline);
+        break;
+      case "--token":
+        [opts.token, i] = valueOf(flag, i, inline);
+        break;
+      case "--kernel":
+        [opts.kernel, i] = valueOf(flag, i, inline);
+        break;
+      case "--timeout": {
+        let raw: string;
+        [raw, i] = valueOf(flag, i, inline);
+        const seconds = Number(raw);
+        if (!Number.isFinite(seconds) || seconds <= 0) {
+          throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+        }
+        opts.timeoutSeconds = seconds;
+        break;
+      }
+      case "--allow-errors":
+        opts.allowErrors = true;
+        break;
+      case "--no-execute":
+        opts.execute = false;
+        break;
+      case "-q":
+      case "--quiet":
+        opts.quiet = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+    if (inline !== undefined && !["--out", "--server", "--token", "--kernel", "--timeout"].includes(flag)) {
+      throw new UsageError(`${flag} takes no value`);
+    }
+  }
+  if (opts.notebooks.length === 0) throw new UsageError("no notebooks given (expected one or more .ipynb files)");
+  if (out === undefined) throw new UsageError("--out DIR is required (the directory for the .ipynb and .html reports)");
+  opts.out = out;
+  for (const nb of opts.notebooks) {
+    if (extname(nb) !== ".ipynb") throw new UsageError(`${JSON.stringify(nb)} is not a notebook (expected a .ipynb file)`);
+    if (!existsSync(nb)) throw new UsageError(`notebook not found: ${nb}`);
+    if (!statSync(nb).isFile()) throw new UsageError(`not a file: ${nb}`);
+  }
+  const names = new Map<string, string>();
+  for (const nb of opts.notebooks) {
+    const name = basename(nb);
+    const other = names.get(name);
+    if (other !== undefined && resolve(other) !== resolve(nb)) {
+      throw new UsageError(`two notebooks are both named ${name} (${other} and ${nb}); their reports would overwrite each other`);
+    }
+    names.set(name, nb);
+    if (resolve(opts.out, name) === resolve(nb)) {
+      throw new UsageError(`--out ${opts.out} would overwrite the source notebook ${nb}; choose another directory`);
+    }
+  }
+  opts.notebooks = [...new Set(opts.notebooks.map((nb) => resolve(nb)))].map((abs) => opts.notebooks.find((nb) => resolve(nb) === abs)!);
+  if (opts.token !== undefined && opts.server === undefined) throw new UsageError("--token needs --server URL");
+  if (opts.server !== undefined) {
+    try {
+      const url = new URL(opts.server);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+    } catch {
+      throw new UsageError(`--server must be an http(s) URL such as http://127.0.0.1:8888/, got ${JSON.stringify(opts.server)}`);
+    }
+    opts.token ??= process.env.JUPYTER_TOKEN ?? "";
+  }
+  if (!opts.execute && (opts.server !== undefined || opts.kernel !== undefined)) {
+    throw new UsageError("--no-execute does not run a kernel, so it takes no --server / --kernel");
+  }
+  return opts;
+}
+
+/** A kernelspec directory pointing at this build's kernel, so a report never runs a stale install. */
+function privateKernelspec(): string {
+  const cli = join(packageRoot(), "dist", "kernel", "cli.js");
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build paramlab first (npm run build)`);
+  const dir = mkdtempSync(join(tmpdir(), "paramlab-report-"));
+  const spec = join(dir, "kernels", "paramlab");
+  mkdirSync(spec, { recursive: true });
+  const kernelJson = {
+    argv: [process.execPath, cli, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (paramlab)",
+    language: "typescript",
+    metadata: { debugger: false },
+  };
+  writeFileSync(join(spec, "kernel.json"), JSON.stringify(kernelJson, null, 2));
+  return dir;
+}
+
+function commonDir(paths: string[]): string {
+  const split = paths.map((p) => dirname(resolve(p)).split(sep));
+  const first = split[0]!;
+  let n = first.length;
+  for (const parts of split) {
+    let k = 0;
+    while (k < n && parts[k] === first[k]) k++;
+    n = k;
+  }
+  return first.slice(0, n).join(sep) || sep;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+const sleep = (ms: number) => new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms).unref?.());
+
+interface NotebookRun {
+  notebook: Notebook;
+  failures: CellEvent[];
+  seconds: number;
+}
+
+type Services = typeof import("@jupyterlab/services");
+
+/** `paramlab report ...` (argv after the word "report"); resolves to the process exit code. */
+export async function runReportCli(argv: string[]): Promise<number> {
+  let opts: ReportOptions | undefined;
+  try {
+    opts = parseReportArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`paramlab report: error: ${err.message}\n\n${REPORT_USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (!opts) {
+    process.stdout.write(`${REPORT_USAGE}\n`);
+    return 0;
+  }
+  const options = opts;
+  const say = (line: string) => {
+    if (!options.quiet) process.stdout.write(`${line}\n`);
+  };
+  const fail = (line: string) => process.stderr.write(`${line}\n`);
+
+  // Read every notebook first: a typo in the last one should not cost a full run.
+  const sources = new Map<string, Notebook>();
+  try {
+    for (const path of options.notebooks) sources.set(path, readNotebook(path));
+  } catch (err) {
+    fail(`paramlab report: error: ${(err as Error).message}`);
+    return 2;
+  }
+  mkdirSync(options.out, { recursive: true });
+
+  let server: JupyterServer | undefined;
+  let kernelspecDir: string | undefined;
+  let services: Services | undefined;
+  let stopRequested = false;
+  const onSignal = () => {
+    stopRequested = true;
+    fail("\nparamlab report: interrupted, stopping the Jupyter server");
+    void (server?.stop() ?? Promise.resolve()).finally(() => {
+      if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const runDate = new Date();
+  const index: IndexEntry[] = [];
+  let exitCode = 0;
+  try {
+    let settings: import("@jupyterlab/services").ServerConnection.ISettings | undefined;
+    let rootDir = process.cwd();
+    let kernelName = options.kernel;
+    if (options.execute) {
+      services = await import("@jupyterlab/services");
+      if (options.server) {
+        const base = options.server.endsWith("/") ? options.server : `${options.server}/`;
+        settings = services.ServerConnection.makeSettings({ baseUrl: base, token: options.token ?? "", appendToken: true });
+        say(`paramlab report: using the Jupyter server at ${base}`);
+      } else {
+        if (!kernelName) kernelspecDir = privateKernelspec();
+        rootDir = commonDir(options.notebooks);
+        const started = performance.now();
+        server = await JupyterServer.start({ rootDir, jupyterPath: kernelspecDir ? [kernelspecDir] : [] });
+        settings = services.ServerConnection.makeSettings({ baseUrl: server.url, token: server.token, appendToken: true });
+        say(`paramlab report: started a Jupyter server at ${server.url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+
+    for (const [n, path] of options.notebooks.entries()) {
+      if (stopRequested) break;
+      const source = sources.get(path)!;
+      const name = basename(path, ".ipynb");
+      const codeCount = source.cells.filter((c) => c.cell_type === "code").length;
+      say(`[${n + 1}/${options.notebooks.length}] ${path} (${codeCount} code cell${codeCount === 1 ? "" : "s"})`);
+      let run: NotebookRun;
+      if (options.execute) {
+        run = await runOne(services!, settings!, path, source, {
+          rootDir,
+          kernelName: kernelName ?? (options.server ? source.metadata.kernelspec?.name : undefined) ?? "paramlab",
+          timeoutMs: options.timeoutSeconds * 1000,
+          allowErrors: options.allowErrors,
+          say,
+        });
+      } else {
+        run = { notebook: source, failures: [], seconds: 0 };
+      }
+      const ipynbPath = join(options.out, `${name}.ipynb`);
+      const htmlPath = join(options.out, `${name}.html`);
+      if (options.execute) writeNotebook(ipynbPath, run.notebook);
+      const report = await renderNotebookHtml(run.notebook, {
+        notebookPath: path,
+        runDate: options.execute ? runDate : undefined,
+        durationSeconds: options.execute ? run.seconds : undefined,
+        indexHref: options.notebooks.length > 1 ? "index.html" : undefined,
+      });
+      writeFileSync(htmlPath, report.html);
+      index.push({ file: `${name}.html`, title: report.title, notebook: basename(path), errors: report.errors });
+      const size = formatBytes(Buffer.byteLength(report.html));
+      if (run.failures.length) {
+        const first = run.failures[0]!;
+        const where = `${path}, cell ${first.cellNumber} (code cell ${first.codeCellNumber} of ${first.codeCellCount})`;
+        fail(`paramlab report: ${where} failed: ${describeError(first.error)}`);
+        const trace = (first.error?.traceback ?? []).join("\n").trim();
+        if (trace) fail(trace.split("\n").map((l) => `    ${l}`).join("\n"));
+        if (!options.allowErrors) {
+          fail(`paramlab report: stopped; the partial run is in ${htmlPath} and ${ipynbPath}`);
+          exitCode = 1;
+          break;
+        }
+        fail(`paramlab report: --allow-errors: ${run.failures.length} failing cell(s) kept in ${htmlPath}`);
+      }
+      say(`    wrote ${htmlPath} (${size}${report.charts ? `, ${report.charts} chart${report.charts === 1 ? "" : "s"}` : ""})${options.execute ? ` in ${run.seconds.toFixed(1)} s` : ""}`);
+    }
+    if (index.length > 1 && !options.notebooks.some((p) => basename(p) === "index.ipynb")) {
+      writeFileSync(join(options.out, "index.html"), renderIndexHtml(index, runDate));
+    }
+    if (exitCode === 0 && !stopRequested) {
+      const htmlFiles = index.map((e) => join(options.out, e.file));
+      say(`paramlab report: ${index.length} report${index.length === 1 ? "" : "s"} in ${resolve(options.out)}${sep}` + (index.length > 1 ? ` (start at ${join(options.out, "index.html")})` : ""));
+      if (options.quiet) process.stdout.write(`${htmlFiles.join("\n")}\n`);
+    }
+  } catch (err) {
+    fail(`paramlab report: error: ${(err as Error).message}`);
+    exitCode = 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await server?.stop();
+    if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+interface RunOptions {
+  rootDir: string;
+  kernelName: string;
+  timeoutMs: number;
+  allowErrors: boolean;
+  say: (line: string) => void;
+}
+
+/** Starts a session for one notebook (the kernel runs in the notebook's directory), executes it, shuts it down. */
+async function runOne(
+  services: Services,
+  serverSettings: import("@jupyterlab/services").ServerConnection.ISettings,
+  path: string,
+  source: Notebook,
+  options: RunOptions,
+): Promise<NotebookRun> {
+  const started = performance.now();
+  const kernelManager = new services.KernelManager({ serverSettings });
+  const sessionManager = new services.SessionManager({ kernelManager, serverSettings });
+  let session: import("@jupyterlab/services").Session.ISessionConnection | undefined;
+  try {
+    const sessionPath = relative(options.rootDir, resolve(path)).split(sep).join("/");
+    try {
+      session = await sessionManager.startNew({
+        path: sessionPath,
+        type: "notebook",
+        name: basename(path),
+        kernel: { name: options.kernelName },
+      });
+    } catch (err) {
+      throw new Error(`could not start kernel "${options.kernelName}" for ${path}: ${(err as Error).message}`);
+    }
+    const kernel = session.kernel;
+    if (!kernel) throw new Error(`the server started no kernel for ${path}`);
+    const info = await Promise.race([kernel.info, sleep(120_000)]);
+    if (info === "timeout") throw new Error(`kernel "${options.kernelName}" did not answer within 120 s`);
+    const notebook = clearedCopy(source);
+    const spec = await kernel.spec;
+    notebook.metadata.kernelspec = {
+      name: options.kernelName,
+      display_name: spec?.display_name ?? notebook.metadata.kernelspec?.display_name ?? options.kernelName,
+      language: spec?.language ?? notebook.metadata.kernelspec?.language ?? "typescript",
+    };
+    notebook.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
+    const result = await executeNotebook(notebook, kernel, {
+      timeoutMs: options.timeoutMs,
+      allowErrors: options.allowErrors,
+      onCell: (e) => {
+        const mark = { ok: "ok", error: "FAILED", timeout: "TIMEOUT", skipped: "empty" }[e.status];
+        const width = String(e.codeCellCount).length;
+        options.say(`    cell ${String(e.codeCellNumber).padStart(width)}/${e.codeCellCount} ${mark.padEnd(6)} ${e.seconds.toFixed(2)} s`);
+      },
+    });
+    return { notebook: result.notebook, failures: result.failures, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await session?.shutdown().catch(() => undefined);
+    session?.dispose();
+    sessionManager.dispose();
+    kernelManager.dispose();
+  }
+}
+
+// `node dist/kernel/report/cli.js ...` works on its own too (the kernel CLI is the usual way in).
+if (require.main === module) {
+  runReportCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`paramlab report: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * Runs a notebook's code cells on a Jupyter kernel through @jupyterlab/services (the client
+ * JupyterLab itself uses) and collects the outputs the way JupyterLab's output area does: stream
+ * chunks merge, `clear_output` (with `wait`) clears, `update_display_data` rewrites every output
+ * with that display id, even in earlier cells.
+ */
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { stripAnsi } from "./ansi.js";
+import { joinSource, type CodeCell, type DisplayDataOutput, type ErrorOutput, type Notebook, type Output } from "./notebook.js";
+
+export interface CellEvent {
+  /** 1-based index among all cells, and among the code cells that run. */
+  cellNumber: number;
+  codeCellNumber: number;
+  codeCellCount: number;
+  status: "ok" | "error" | "timeout" | "skipped";
+  seconds: number;
+  error?: ErrorOutput;
+}
+
+export interface ExecuteOptions {
+  /** Per-cell limit; on expiry the kernel is interrupted and the cell counts as failed. */
+  timeoutMs: number;
+  /** Keep running after a failing cell (its error stays in the outputs). */
+  allowErrors: boolean;
+  onCell?: (event: CellEvent) => void;
+}
+
+export interface ExecuteResult {
+  notebook: Notebook;
+  failures: CellEvent[];
+}
+
+const sleep = (ms: number) => new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms).unref?.());
+
+/** Collects one cell's outputs from its iopub messages. */
+class OutputCollector {
+  private clearPending = false;
+  constructor(
+    private readonly cell: CodeCell,
+    private readonly displays: Map<string, DisplayDataOutput[]>,
+  ) {}
+
+  private push(output: Output): void {
+    if (this.clearPending) {
+      this.cell.outputs.length = 0;
+      this.clearPending = false;
+    }
+    const last = this.cell.outputs[this.cell.outputs.length - 1];
+    if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
+      last.text = joinSource(last.text) + joinSource(output.text);
+      return;
+    }
+    this.cell.outputs.push(output);
+  }
+
+  handle(msg: KernelMessage.IIOPubMessage): void {
+    const content = msg.content as Record<string, unknown>;
+    switch (msg.header.msg_type) {
+      case "execute_input":
+        this.cell.execution_count = (content.execution_count as number | undefined) ?? this.cell.execution_count;
+        break;
+      case "stream":
+        this.push({ output_type: "stream", name: content.name === "stderr" ? "stderr" : "stdout", text: String(content.text ?? "") });
+        break;
+      case "display_data": {
+        const out: DisplayDataOutput = {
+          output_type: "display_data",
+          data: (content.data as Record<string, unknown>) ?? {},
+          metadata: (content.metadata as Record<string, unknown>) ?? {},
+        };
+        const id = (content.transient as { display_id?: string } | undefined)?.display_id;
+        if (id) {
+          out.transient = { display_id: id };
+          this.displays.set(id, [...(this.displays.get(id) ?? []), out]);
+        }
+        this.push(out);
+        break;
+      }
+      case "update_display_data": {
+        const id = (content.transient as { display_id?: string } | undefined)?.display_id;
+        for (const out of (id && this.displays.get(id)) || []) {
+          out.data = (content.data as Record<string, unknown>) ?? {};
+          out.metadata = (content.metadata as Record<string, unknown>) ?? {};
+        }
+        break;
+      }
+      case "execute_result":
+        this.push({
+          output_type: "execute_result",
+          execution_count: (content.execution_count as number | null) ?? this.cell.execution_count,
+          data: (content.data as Record<string, unknown>) ?? {},
+          metadata: (content.metadata as Record<string, unknown>) ?? {},
+        });
+        break;
+      case "error":
+        this.push({
+          output_type: "error",
+          ename: String(content.ename ?? "Error"),
+          evalue: String(content.evalue ?? ""),
+          traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [],
+        });
+        break;
+      case "clear_output":
+        if (content.wait) this.clearPending = true;
+        else this.cell.outputs.length = 0;
+        break;
+    }
+  }
+}
+
+/** A short one-line description of a cell error, without ANSI codes. */
+export function describeError(error: ErrorOutput | undefined): string {
+  if (!error) return "unknown error";
+  return stripAnsi(`${error.ename}: ${error.evalue}`).trim();
+}
+
+/**
+ * Executes `nb` (already cleared) on `kernel`, in place. Stops at the first failing cell unless
+ * `allowErrors`; a cell that exceeds the timeout is interrupted and reported as failing.
+ */
+export async function executeNotebook(nb: Notebook, kernel: Kernel.IKernelConnection, options: ExecuteOptions): Promise<ExecuteResult> {
+  const displays = new Map<string, DisplayDataOutput[]>();
+  const failures: CellEvent[] = [];
+  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  let codeNumber = 0;
+  for (const [index, cell] of nb.cells.entries()) {
+    if (cell.cell_type !== "code") continue;
+    codeNumber++;
+    const base = { cellNumber: index + 1, codeCellNumber: codeNumber, codeCellCount: codeCells.length };
+    const code = joinSource(cell.source);
+    // Like nbclient: an empty cell is not sent to the kernel.
+    if (!code.trim()) {
+      options.onCell?.({ ...base, status: "skipped", seconds: 0 });
+      continue;
+    }
+    const started = performance.now();
+    const collector = new OutputCollector(cell, displays);
+    const future = kernel.requestExecute({
+      code,
+      silent: false,
+      store_history: true,
+      allow_stdin: false,
+      stop_on_error: !options.allowErrors,
+    });
+    future.onIOPub = (msg) => collector.handle(msg);
+    const reply = await Promise.race([
+      future.done.catch((err: unknown) => ({ lost: err instanceof Error ? err.message : String(err) })),
+      sleep(options.timeoutMs),
+    ]);
+    let status: CellEvent["status"];
+    let error: ErrorOutput | undefined;
+    if (reply === "timeout") {
+      status = "timeout";
+      await kernel.interrupt().catch(() => undefined);
+      await Promise.race([future.done.catch(() => undefined), sleep(10_000)]);
+      error = {
+        output_type: "error",
+        ename: "CellTimeoutError",
+        evalue: `cell ${index + 1} did not finish within ${options.timeoutMs / 1000} s (the kernel was interrupted; raise --timeout to allow more)`,
+        traceback: [],
+      };
+      cell.outputs.push(error);
+    } else if ("lost" in reply) {
+      // The kernel died or the connection dropped before the cell finished.
+      status = "error";
+      error = { output_type: "error", ename: "KernelError", evalue: `the kernel stopped while running this cell (${reply.lost})`, traceback: [] };
+      cell.outputs.push(error);
+    } else {
+      const content = reply.content as KernelMessage.IExecuteReplyMsg["content"];
+      if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
+      if (content.status === "ok") {
+        status = "ok";
+      } else {
+        status = "error";
+        error = [...cell.outputs].reverse().find((o): o is ErrorOutput => o.output_type === "error");
+        if (!error) {
+          const c = content as { ename?: string; evalue?: string; traceback?: string[] };
+          error = {
+            output_type: "error",
+            ename: c.ename ?? (content.status === "aborted" ? "Aborted" : "Error"),
+            evalue: c.evalue ?? `the kernel replied with status "${content.status}"`,
+            traceback: c.traceback ?? [],
+          };
+          cell.outputs.push(error);
+        }
+      }
+    }
+    future.dispose();
+    const event: CellEvent = { ...base, status, seconds: (performance.now() - started) / 1000, error };
+    options.onCell?.(event);
+    if (status !== "ok") {
+      failures.push(event);
+      if (!options.allowErrors) break;
+    }
+  }
+  // Saved notebooks do not keep transient display ids.
+  for (const outs of displays.values()) for (const out of outs) delete out.transient;
+  return { notebook: nb, failures };
+}

@@ -1,0 +1,141 @@
+/**
+ * A private Jupyter server for one report run: Debian's (or the conda environment's)
+ * `jupyter server` on 127.0.0.1, a random free port and a random token, stopped afterwards.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { delimiter, join } from "node:path";
+
+export interface StartOptions {
+  /** The server's root directory; kernels start in the directory of the notebook's path under it. */
+  rootDir: string;
+  /** Extra directories for kernelspecs (prepended to JUPYTER_PATH). */
+  jupyterPath?: string[];
+  /** How long to wait for the server to answer. */
+  timeoutMs?: number;
+  /** Receives the server's log lines (they are kept quiet otherwise, and shown if it fails). */
+  log?: (line: string) => void;
+}
+
+/** The `jupyter` executable: $PARAMLAB_JUPYTER, then PATH (conda first when active), then Debian's. */
+export function findJupyter(): string {
+  const fromEnv = process.env.PARAMLAB_JUPYTER;
+  if (fromEnv) return fromEnv;
+  const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
+  if (process.env.CONDA_PREFIX) dirs.unshift(join(process.env.CONDA_PREFIX, "bin"));
+  for (const dir of [...dirs, "/usr/bin", "/usr/local/bin"]) {
+    const candidate = join(dir, "jupyter");
+    if (existsSync(candidate)) {
+      // Only a jupyter that has the `server` subcommand will do (PATH may hold a bare one).
+      const probe = spawnSync(candidate, ["server", "--version"], { encoding: "utf8", timeout: 20_000 });
+      if (probe.status === 0) return candidate;
+    }
+  }
+  throw new Error(
+    "cannot find a `jupyter` with the `server` command. Install Debian's jupyter-server " +
+      "(sudo apt-get install jupyter-server), activate the conda environment from environment.yml, " +
+      "set PARAMLAB_JUPYTER to a jupyter executable, or pass --server URL --token T.",
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class JupyterServer {
+  private exited = false;
+  private readonly logLines: string[] = [];
+
+  private constructor(
+    readonly url: string,
+    readonly token: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.once("exit", () => (this.exited = true));
+  }
+
+  /** Starts a server and resolves once its REST API answers with our token. */
+  static async start(options: StartOptions): Promise<JupyterServer> {
+    const jupyter = findJupyter();
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let lastError = "";
+    // A port found free can be taken before the server binds it; try a few.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const token = randomBytes(24).toString("hex");
+      const args = [
+        "server",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        "--ServerApp.port_retries=0",
+        `--ServerApp.token=${token}`,
+        `--ServerApp.root_dir=${options.rootDir}`,
+        "--ServerApp.open_browser=False",
+      ];
+      if (process.getuid?.() === 0) args.push("--allow-root");
+      const env = { ...process.env };
+      if (options.jupyterPath?.length) {
+        env.JUPYTER_PATH = [...options.jupyterPath, ...(env.JUPYTER_PATH ? [env.JUPYTER_PATH] : [])].join(delimiter);
+      }
+      const child = spawn(jupyter, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: false });
+      const server = new JupyterServer(`http://127.0.0.1:${port}/`, token, child);
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString("utf8").split("\n")) {
+          if (!line.trim()) continue;
+          server.logLines.push(line);
+          if (server.logLines.length > 200) server.logLines.shift();
+          options.log?.(line);
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      child.once("error", (err) => server.logLines.push(`failed to start ${jupyter}: ${err.message}`));
+      while (Date.now() < deadline && !server.exited) {
+        try {
+          const res = await fetch(`${server.url}api/status`, {
+            headers: { Authorization: `token ${token}` },
+            signal: AbortSignal.timeout(2000),
+          });
+          if (res.ok) return server;
+        } catch {
+          // not listening yet
+        }
+        await sleep(150);
+      }
+      lastError = server.logLines.slice(-15).join("\n");
+      await server.stop();
+      if (Date.now() >= deadline) break;
+    }
+    throw new Error(`the Jupyter server did not start (${jupyter} server). Its last log lines:\n${lastError}`);
+  }
+
+  /** The server's recent log lines, for error messages. */
+  recentLog(): string[] {
+    return [...this.logLines];
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period); safe to call twice. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
+    this.child.kill("SIGTERM");
+    const killed = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!killed) {
+      this.child.kill("SIGKILL");
+      await Promise.race([exited, sleep(2000)]);
+    }
+  }
+}
