@@ -1,0 +1,55 @@
+import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+
+export interface CosineAnnealingLROptions {
+  /** Half-period of the cosine, in steps. */
+  T_max: number;
+  /** Minimum lr. Default: 0. */
+  eta_min?: number;
+  last_epoch?: number;
+}
+
+/**
+ * Cosine annealing from each group's initial lr to `eta_min` over `T_max` steps, continuing as a
+ * cosine wave after that (PyTorch's `CosineAnnealingLR`, chainable recursive form).
+ *
+ * @example
+ * new optim.lr_scheduler.CosineAnnealingLR(opt, { T_max: 100, eta_min: 1e-5 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  T_max: number;
+  eta_min: number;
+
+  constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
+    super(optimizer);
+    const o = readOptions("CosineAnnealingLR", options, ["T_max", "eta_min", "last_epoch"]);
+    this.T_max = numberOption("T_max", required("CosineAnnealingLR", "T_max", o.T_max));
+    this.eta_min = numberOption("eta_min", o.eta_min ?? 0.0);
+    this.initialize(o.last_epoch ?? -1);
+  }
+
+  getLr(): number[] {
+    this.warnGetLrOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const { T_max, eta_min, lastEpoch: t } = this;
+    if (this._isInitial) return groups.map((g) => g.lr);
+    if (this._stepCount === 1 && t > 0) {
+      return this.base_lrs.map((b) => eta_min + ((b - eta_min) * (1 + Math.cos((t * Math.PI) / T_max))) / 2);
+    }
+    // Python's % is floored; only the zero test matters, which truncation gives the same answer to.
+    if ((t - 1 - T_max) % (2 * T_max) === 0) {
+      return groups.map((g, i) => g.lr + ((this.base_lrs[i] - eta_min) * (1 - Math.cos(Math.PI / T_max))) / 2);
+    }
+    const ratio = (1 + Math.cos((Math.PI * t) / T_max)) / (1 + Math.cos((Math.PI * (t - 1)) / T_max));
+    return groups.map((g) => ratio * (g.lr - eta_min) + eta_min);
+  }
+
+  override getClosedFormLr(): number[] {
+    const { T_max, eta_min, lastEpoch: t } = this;
+    return this.base_lrs.map((b) => eta_min + ((b - eta_min) * (1 + Math.cos((Math.PI * t) / T_max))) / 2);
+  }
+
+  protected override describeOptions(): OptionEntry[] {
+    return [{ key: "T_max", value: this.T_max }, { key: "eta_min", value: this.eta_min, default: 0 }];
+  }
+}
