@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { packageRoot, paramlabVersion } from "./assets.js";
+import { stripAnsi } from "./ansi.js";
+import { packageRoot } from "./assets.js";
 import { describeError, executeNotebook, type CellEvent } from "./execute.js";
 import { renderIndexHtml, renderNotebookHtml, type IndexEntry } from "./html.js";
 import { clearedCopy, readNotebook, writeNotebook, type Notebook } from "./notebook.js";
@@ -250,6 +251,9 @@ export async function runReportCli(argv: string[]): Promise<number> {
   const runDate = new Date();
   const index: IndexEntry[] = [];
   let exitCode = 0;
+  // @jupyterlab/services logs every websocket it opens with console.debug; keep the progress clean.
+  const consoleDebug = console.debug;
+  console.debug = () => undefined;
   try {
     let settings: import("@jupyterlab/services").ServerConnection.ISettings | undefined;
     let rootDir = process.cwd();
@@ -304,7 +308,8 @@ export async function runReportCli(argv: string[]): Promise<number> {
         const first = run.failures[0]!;
         const where = `${path}, cell ${first.cellNumber} (code cell ${first.codeCellNumber} of ${first.codeCellCount})`;
         fail(`paramlab report: ${where} failed: ${describeError(first.error)}`);
-        const trace = (first.error?.traceback ?? []).join("\n").trim();
+        let trace = (first.error?.traceback ?? []).join("\n").trim();
+        if (!process.stderr.isTTY) trace = stripAnsi(trace);
         if (trace) fail(trace.split("\n").map((l) => `    ${l}`).join("\n"));
         if (!options.allowErrors) {
           fail(`paramlab report: stopped; the partial run is in ${htmlPath} and ${ipynbPath}`);
@@ -327,6 +332,7 @@ export async function runReportCli(argv: string[]): Promise<number> {
     fail(`paramlab report: error: ${(err as Error).message}`);
     exitCode = 1;
   } finally {
+    console.debug = consoleDebug;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await server?.stop();

@@ -33,6 +33,16 @@ export interface ExecuteResult {
 
 const sleep = (ms: number) => new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms).unref?.());
 
+/** Applies an update (or a re-display) to every output that shows its display id, in any cell. */
+function updateDisplays(displays: Map<string, DisplayDataOutput[]>, msg: KernelMessage.IIOPubMessage): void {
+  const content = msg.content as Record<string, unknown>;
+  const id = (content.transient as { display_id?: string } | undefined)?.display_id;
+  for (const out of (id && displays.get(id)) || []) {
+    out.data = (content.data as Record<string, unknown>) ?? {};
+    out.metadata = (content.metadata as Record<string, unknown>) ?? {};
+  }
+}
+
 /** Collects one cell's outputs from its iopub messages. */
 class OutputCollector {
   private clearPending = false;
@@ -71,18 +81,12 @@ class OutputCollector {
         };
         const id = (content.transient as { display_id?: string } | undefined)?.display_id;
         if (id) {
+          // Showing an id again also refreshes its earlier outputs, as JupyterLab does.
+          updateDisplays(this.displays, msg);
           out.transient = { display_id: id };
           this.displays.set(id, [...(this.displays.get(id) ?? []), out]);
         }
         this.push(out);
-        break;
-      }
-      case "update_display_data": {
-        const id = (content.transient as { display_id?: string } | undefined)?.display_id;
-        for (const out of (id && this.displays.get(id)) || []) {
-          out.data = (content.data as Record<string, unknown>) ?? {};
-          out.metadata = (content.metadata as Record<string, unknown>) ?? {};
-        }
         break;
       }
       case "execute_result":
@@ -124,75 +128,92 @@ export async function executeNotebook(nb: Notebook, kernel: Kernel.IKernelConnec
   const failures: CellEvent[] = [];
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
   let codeNumber = 0;
-  for (const [index, cell] of nb.cells.entries()) {
-    if (cell.cell_type !== "code") continue;
-    codeNumber++;
-    const base = { cellNumber: index + 1, codeCellNumber: codeNumber, codeCellCount: codeCells.length };
-    const code = joinSource(cell.source);
-    // Like nbclient: an empty cell is not sent to the kernel.
-    if (!code.trim()) {
-      options.onCell?.({ ...base, status: "skipped", seconds: 0 });
-      continue;
+  // One listener for the whole notebook rather than per-request futures: @jupyterlab/services
+  // routes update_display_data to the future of the cell that first showed the display, which
+  // is finished by then; and late output of an earlier cell still finds its cell.
+  const collectors = new Map<string, OutputCollector>();
+  const listener = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
+    if (msg.header.msg_type === "update_display_data") {
+      updateDisplays(displays, msg);
+      return;
     }
-    const started = performance.now();
-    const collector = new OutputCollector(cell, displays);
-    const future = kernel.requestExecute({
-      code,
-      silent: false,
-      store_history: true,
-      allow_stdin: false,
-      stop_on_error: !options.allowErrors,
-    });
-    future.onIOPub = (msg) => collector.handle(msg);
-    const reply = await Promise.race([
-      future.done.catch((err: unknown) => ({ lost: err instanceof Error ? err.message : String(err) })),
-      sleep(options.timeoutMs),
-    ]);
-    let status: CellEvent["status"];
-    let error: ErrorOutput | undefined;
-    if (reply === "timeout") {
-      status = "timeout";
-      await kernel.interrupt().catch(() => undefined);
-      await Promise.race([future.done.catch(() => undefined), sleep(10_000)]);
-      error = {
-        output_type: "error",
-        ename: "CellTimeoutError",
-        evalue: `cell ${index + 1} did not finish within ${options.timeoutMs / 1000} s (the kernel was interrupted; raise --timeout to allow more)`,
-        traceback: [],
-      };
-      cell.outputs.push(error);
-    } else if ("lost" in reply) {
-      // The kernel died or the connection dropped before the cell finished.
-      status = "error";
-      error = { output_type: "error", ename: "KernelError", evalue: `the kernel stopped while running this cell (${reply.lost})`, traceback: [] };
-      cell.outputs.push(error);
-    } else {
-      const content = reply.content as KernelMessage.IExecuteReplyMsg["content"];
-      if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
-      if (content.status === "ok") {
-        status = "ok";
-      } else {
+    const parent = (msg.parent_header as { msg_id?: string } | undefined)?.msg_id;
+    if (parent) collectors.get(parent)?.handle(msg);
+  };
+  kernel.iopubMessage.connect(listener);
+  try {
+    for (const [index, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      codeNumber++;
+      const base = { cellNumber: index + 1, codeCellNumber: codeNumber, codeCellCount: codeCells.length };
+      const code = joinSource(cell.source);
+      // Like nbclient: an empty cell is not sent to the kernel.
+      if (!code.trim()) {
+        options.onCell?.({ ...base, status: "skipped", seconds: 0 });
+        continue;
+      }
+      const started = performance.now();
+      const collector = new OutputCollector(cell, displays);
+      const future = kernel.requestExecute({
+        code,
+        silent: false,
+        store_history: true,
+        allow_stdin: false,
+        stop_on_error: !options.allowErrors,
+      });
+      collectors.set(future.msg.header.msg_id, collector);
+      const reply = await Promise.race([
+        future.done.catch((err: unknown) => ({ lost: err instanceof Error ? err.message : String(err) })),
+        sleep(options.timeoutMs),
+      ]);
+      let status: CellEvent["status"];
+      let error: ErrorOutput | undefined;
+      if (reply === "timeout") {
+        status = "timeout";
+        await kernel.interrupt().catch(() => undefined);
+        await Promise.race([future.done.catch(() => undefined), sleep(10_000)]);
+        error = {
+          output_type: "error",
+          ename: "CellTimeoutError",
+          evalue: `cell ${index + 1} did not finish within ${options.timeoutMs / 1000} s (the kernel was interrupted; raise --timeout to allow more)`,
+          traceback: [],
+        };
+        cell.outputs.push(error);
+      } else if ("lost" in reply) {
+        // The kernel died or the connection dropped before the cell finished.
         status = "error";
-        error = [...cell.outputs].reverse().find((o): o is ErrorOutput => o.output_type === "error");
-        if (!error) {
-          const c = content as { ename?: string; evalue?: string; traceback?: string[] };
-          error = {
-            output_type: "error",
-            ename: c.ename ?? (content.status === "aborted" ? "Aborted" : "Error"),
-            evalue: c.evalue ?? `the kernel replied with status "${content.status}"`,
-            traceback: c.traceback ?? [],
-          };
-          cell.outputs.push(error);
+        error = { output_type: "error", ename: "KernelError", evalue: `the kernel stopped while running this cell (${reply.lost})`, traceback: [] };
+        cell.outputs.push(error);
+      } else {
+        const content = reply.content as KernelMessage.IExecuteReplyMsg["content"];
+        if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
+        if (content.status === "ok") {
+          status = "ok";
+        } else {
+          status = "error";
+          error = [...cell.outputs].reverse().find((o): o is ErrorOutput => o.output_type === "error");
+          if (!error) {
+            const c = content as { ename?: string; evalue?: string; traceback?: string[] };
+            error = {
+              output_type: "error",
+              ename: c.ename ?? (content.status === "aborted" ? "Aborted" : "Error"),
+              evalue: c.evalue ?? `the kernel replied with status "${content.status}"`,
+              traceback: c.traceback ?? [],
+            };
+            cell.outputs.push(error);
+          }
         }
       }
+      future.dispose();
+      const event: CellEvent = { ...base, status, seconds: (performance.now() - started) / 1000, error };
+      options.onCell?.(event);
+      if (status !== "ok") {
+        failures.push(event);
+        if (!options.allowErrors) break;
+      }
     }
-    future.dispose();
-    const event: CellEvent = { ...base, status, seconds: (performance.now() - started) / 1000, error };
-    options.onCell?.(event);
-    if (status !== "ok") {
-      failures.push(event);
-      if (!options.allowErrors) break;
-    }
+  } finally {
+    kernel.iopubMessage.disconnect(listener);
   }
   // Saved notebooks do not keep transient display ids.
   for (const outs of displays.values()) for (const out of outs) delete out.transient;
