@@ -20,7 +20,12 @@ function checkMemberName(owner: Module, name: unknown, kind: string): asserts na
   if (typeof name !== "string") throw new TypeError(`${kind} name should be a string. Got ${kindOf(name)}`);
   if (name === "") throw new KeyError(`${kind} name can't be empty string ""`);
   if (name.includes(".")) throw new KeyError(`${kind} name can't contain ".", got "${name}"`);
-  if (name in Module.prototype || name === "training") {
+  // PyTorch: `hasattr(self, name) and name not in self._modules` is an error. Here that means a
+  // method or accessor of the class, or an own property that is not a module, parameter or tensor.
+  const own = Object.prototype.hasOwnProperty.call(owner, name);
+  const current = (owner as unknown as Record<string, unknown>)[name];
+  const slot = current === undefined || current === null || current instanceof Module || current instanceof Tensor;
+  if (name === "training" || (name in owner && !own) || (own && !slot)) {
     throw new KeyError(`attribute '${name}' already exists on ${owner.constructor.name}`);
   }
 }
@@ -378,10 +383,14 @@ export class Module {
   }
 }
 
-/** Throws PyTorch's error for a size argument that is not a positive integer. */
-export function checkPositiveInt(value: unknown, what: string, layer: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new ValueError(`${layer}: ${what} must be a positive integer, got ${value === undefined ? "undefined" : JSON.stringify(value)}`);
+/**
+ * Checks a layer's size argument: a positive integer (or, with `allowZero`, a non-negative one,
+ * as PyTorch allows zero-sized `Linear`). Names the layer, the argument and the value given.
+ */
+export function checkPositiveInt(value: unknown, what: string, layer: string, allowZero = false): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || (value === 0 && !allowZero)) {
+    const expected = allowZero ? "a non-negative integer" : "a positive integer";
+    throw new ValueError(`${layer}: ${what} must be ${expected}, got ${value === undefined ? "undefined" : JSON.stringify(value)}`);
   }
   return value;
 }

@@ -1,0 +1,282 @@
+/**
+ * Weight initialisation: PyTorch's `torch.nn.init`, with camelCase names. Each function fills a
+ * tensor in place, draws from the generator in PyTorch's order and returns the tensor, so
+ * `manualSeed(s)` followed by the same calls gives PyTorch's values.
+ */
+import { describeValue, ValueError } from "../errors.js";
+import { defaultGenerator, normalFill, uniformFill, type Generator } from "../tensor/random.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** Nonlinearities `calculateGain` knows, PyTorch's names. */
+export type Nonlinearity =
+  | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
+  | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+
+/** `fan_in` (default) or `fan_out`. */
+export type FanMode = "fan_in" | "fan_out";
+
+function checkTensor(t: unknown, fn: string): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${fn}() expects a Tensor, got ${describeValue(t)}`);
+}
+
+/**
+ * The recommended gain for a nonlinearity (PyTorch's `calculate_gain`).
+ *
+ * @example
+ * nn.init.calculateGain("relu");          // Math.SQRT2
+ * nn.init.calculateGain("leaky_relu", 0.2); // sqrt(2 / (1 + 0.2 ** 2))
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  const linear = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"];
+  if (linear.includes(nonlinearity) || nonlinearity === "sigmoid") return 1;
+  if (nonlinearity === "tanh") return 5 / 3;
+  if (nonlinearity === "relu") return Math.sqrt(2);
+  if (nonlinearity === "leaky_relu") {
+    let slope = 0.01;
+    if (param !== undefined && param !== null) {
+      if (typeof param !== "number" || !Number.isFinite(param)) throw new ValueError(`negative_slope ${describeValue(param)} not a valid number`);
+      slope = param;
+    }
+    return Math.sqrt(2 / (1 + slope ** 2));
+  }
+  if (nonlinearity === "selu") return 3 / 4;
+  throw new ValueError(`Unsupported nonlinearity ${describeValue(nonlinearity)}`);
+}
+
+/**
+ * `[fanIn, fanOut]` of a weight: `size(1)` and `size(0)` times the receptive field (the product
+ * of the remaining dimensions), as PyTorch's `_calculate_fan_in_and_fan_out`.
+ *
+ * @example
+ * nn.init.calculateFanInAndFanOut(zeros(8, 3, 5, 5)); // [75, 200]
+ */
+export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+  checkTensor(t, "calculateFanInAndFanOut");
+  if (t.shape.length < 2) {
+    throw new ValueError(`Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (got shape [${t.shape.join(", ")}])`);
+  }
+  let receptive = 1;
+  for (const d of t.shape.slice(2)) receptive *= d;
+  return [t.shape[1] * receptive, t.shape[0] * receptive];
+}
+
+function correctFan(t: Tensor, mode: string): number {
+  const m = String(mode).toLowerCase();
+  if (m !== "fan_in" && m !== "fan_out") {
+    throw new ValueError(`Mode ${describeValue(mode)} not supported, please use one of ["fan_in", "fan_out"]`);
+  }
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  return m === "fan_in" ? fanIn : fanOut;
+}
+
+/** Where a generator can be passed (PyTorch 2.x's `generator=` keyword). */
+export interface InitOptions {
+  generator?: Generator;
+}
+
+/**
+ * Fills with uniform samples in [a, b).
+ *
+ * @example
+ * nn.init.uniform_(layer.weight, -0.1, 0.1);
+ */
+export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
+  checkTensor(t, "uniform_");
+  uniformFill(t.data, a, b, { generator: options.generator ?? defaultGenerator });
+  return t;
+}
+
+/**
+ * Fills with normal samples N(mean, std²).
+ *
+ * @example
+ * nn.init.normal_(embedding.weight, 0, 0.02);
+ */
+export function normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+  checkTensor(t, "normal_");
+  normalFill(t.data, mean, std, { generator: options.generator ?? defaultGenerator });
+  return t;
+}
+
+/** Inverse error function (double precision: Giles' approximation plus two Newton steps). */
+function erfinv(y: number): number {
+  if (y <= -1) return y === -1 ? -Infinity : NaN;
+  if (y >= 1) return y === 1 ? Infinity : NaN;
+  let w = -Math.log((1 - y) * (1 + y));
+  let x: number;
+  if (w < 5) {
+    w -= 2.5;
+    let p = 2.81022636e-8;
+    for (const c of [3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]) p = c + p * w;
+    x = p * y;
+  } else {
+    w = Math.sqrt(w) - 3;
+    let p = -0.000200214257;
+    for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]) p = c + p * w;
+    x = p * y;
+  }
+  for (let i = 0; i < 2; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  return x;
+}
+
+/** The error function in double precision (Abramowitz-Stegun 7.1.26 refined by series / continued fraction). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax > 6) return Math.sign(x);
+  if (ax < 2.5) {
+    // Maclaurin series: converges quickly here.
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc by continued fraction (Lentz) for larger |x|.
+  let f = ax;
+  let c = ax;
+  let d = 0;
+  for (let n = 1; n < 300; n++) {
+    const an = n / 2;
+    d = ax + an * d;
+    d = 1 / d;
+    c = ax + an / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+  return Math.sign(x) * (1 - erfc);
+}
+
+/**
+ * Fills with a normal N(mean, std²) truncated to [a, b], by inverse-CDF sampling from a uniform
+ * draw as PyTorch's `trunc_normal_`.
+ *
+ * @example
+ * nn.init.truncNormal_(vitPosEmbed, 0, 0.02);
+ */
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, options: InitOptions = {}): Tensor {
+  checkTensor(t, "truncNormal_");
+  const normCdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
+  const l = normCdf((a - mean) / std);
+  const u = normCdf((b - mean) / std);
+  uniformFill(t.data, 2 * l - 1, 2 * u - 1, { generator: options.generator ?? defaultGenerator });
+  const scale = Math.fround(std * Math.SQRT2);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.fround(Math.fround(erfinv(d[i])) * scale) + mean;
+    d[i] = Math.min(Math.max(Math.fround(v), a), b);
+  }
+  return t;
+}
+
+/**
+ * Fills with one value.
+ *
+ * @example
+ * nn.init.constant_(layer.bias, 0.1);
+ */
+export function constant_(t: Tensor, val: number): Tensor {
+  checkTensor(t, "constant_");
+  if (typeof val !== "number") throw new TypeError(`constant_(): val must be a number, got ${describeValue(val)}`);
+  t.data.fill(val);
+  return t;
+}
+
+/** Fills with ones. @example nn.init.ones_(norm.weight); */
+export function ones_(t: Tensor): Tensor {
+  return constant_(t, 1);
+}
+
+/** Fills with zeros. @example nn.init.zeros_(layer.bias); */
+export function zeros_(t: Tensor): Tensor {
+  return constant_(t, 0);
+}
+
+/**
+ * Fills a 2-D tensor with the identity matrix (ones on the diagonal).
+ *
+ * @example
+ * nn.init.eye_(zeros(3, 5));
+ */
+export function eye_(t: Tensor): Tensor {
+  checkTensor(t, "eye_");
+  if (t.shape.length !== 2) throw new ValueError(`Only tensors with 2 dimensions are supported (got ${t.shape.length}-d shape [${t.shape.join(", ")}])`);
+  const [rows, cols] = t.shape;
+  t.data.fill(0);
+  for (let i = 0; i < Math.min(rows, cols); i++) t.data[i * cols + i] = 1;
+  return t;
+}
+
+/**
+ * Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+ *
+ * @example
+ * nn.init.xavierUniform_(layer.weight, nn.init.calculateGain("tanh"));
+ */
+export function xavierUniform_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const a = Math.sqrt(3) * std;
+  return uniform_(t, -a, a, options);
+}
+
+/**
+ * Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)).
+ *
+ * @example
+ * nn.init.xavierNormal_(layer.weight);
+ */
+export function xavierNormal_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  return normal_(t, 0, std, options);
+}
+
+/** Options of the Kaiming initialisers (PyTorch's keyword arguments). */
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the rectifier after this layer (only for `leaky_relu`). Default 0. */
+  a?: number;
+  /** `fan_in` (default) preserves the forward pass's variance, `fan_out` the backward's. */
+  mode?: FanMode;
+  /** Default `leaky_relu`, PyTorch's default. */
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(t: Tensor, { a = 0, mode = "fan_in", nonlinearity = "leaky_relu" }: KaimingOptions): number {
+  const fan = correctFan(t, mode);
+  return calculateGain(nonlinearity, a) / Math.sqrt(fan);
+}
+
+/**
+ * He uniform: U(-bound, bound) with bound = gain * sqrt(3 / fan). `nn.Linear` and the conv layers
+ * use it with `a = sqrt(5)`.
+ *
+ * @example
+ * nn.init.kaimingUniform_(conv.weight, { mode: "fan_out", nonlinearity: "relu" });
+ */
+export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkTensor(t, "kaimingUniform_");
+  // Porting note: PyTorch warns and returns for zero-element tensors; so does this.
+  if (t.shape.includes(0)) return t;
+  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  return uniform_(t, -bound, bound, options);
+}
+
+/**
+ * He normal: N(0, std²) with std = gain / sqrt(fan).
+ *
+ * @example
+ * nn.init.kaimingNormal_(conv.weight, { mode: "fan_out", nonlinearity: "relu" });
+ */
+export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkTensor(t, "kaimingNormal_");
+  if (t.shape.includes(0)) return t;
+  return normal_(t, 0, kaimingStd(t, options), options);
+}
