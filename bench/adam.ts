@@ -1,0 +1,91 @@
+/**
+ * Times one Adam step on 10M float32 parameters: paramlab (median of several steps) and, in the
+ * same run, PyTorch's CPU Adam with foreach on and off (bench/adam_torch.py through
+ * /usr/bin/python3, at torch's default thread count and at one thread per core; the best of these
+ * is the baseline). Prints JSON: times in ms and the ratio torch_best / paramlab (> 1: paramlab
+ * is faster).
+ *
+ *   node --import tsx bench/adam.ts [numel=10000000] [repeats=9]
+ */
+import { execFileSync } from "node:child_process";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { nn, optim, zeros } from "../lib/index.js";
+import { getNumThreads, setNumThreads } from "../lib/optim/parallel.js";
+
+const numel = Number(process.argv[2] ?? 10_000_000);
+const repeats = Number(process.argv[3] ?? 9);
+const PYTHON = "/usr/bin/python3";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** paramlab: one parameter of `numel` elements, a fixed gradient, `repeats` timed steps after warm-up. */
+function timeParamlab(threads: number) {
+  const previous = setNumThreads(threads);
+  try {
+    const p = new nn.Parameter(zeros(numel));
+    const grad = zeros(numel);
+    for (let i = 0; i < numel; i++) {
+      p.data[i] = Math.sin(i);
+      grad.data[i] = Math.cos(i * 0.7);
+    }
+    p.grad = grad;
+    const opt = new optim.Adam([p], { lr: 1e-3 });
+    for (let i = 0; i < 2; i++) opt.step(); // warm-up: state allocation, JIT, worker start
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now();
+      opt.step();
+      times.push(performance.now() - t0);
+    }
+    return { threads: getNumThreads(), median: median(times), min: Math.min(...times), all: times.map((t) => +t.toFixed(2)) };
+  } finally {
+    setNumThreads(previous);
+  }
+}
+
+type TorchRun = { torch_version?: string; threads?: number; ms?: Record<string, { median: number; min: number }>; error?: string };
+
+function timeTorch(threads: number | null): TorchRun {
+  const args = [join(__dirname, "adam_torch.py"), String(numel), String(repeats)];
+  if (threads !== null) args.push(String(threads));
+  try {
+    return JSON.parse(execFileSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 20 }));
+  } catch (e) {
+    return { error: `${PYTHON} failed: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
+
+const cores = availableParallelism();
+const plainLoop = timeParamlab(1);
+const paramlab = timeParamlab(cores);
+const torchRuns = [timeTorch(null), ...(cores > 1 ? [timeTorch(cores)] : [])];
+let best: { ms: number; config: string } | null = null;
+for (const run of torchRuns) {
+  for (const [kind, t] of Object.entries(run.ms ?? {})) {
+    if (!best || t.median < best.ms) best = { ms: t.median, config: `${kind}, ${run.threads} thread(s)` };
+  }
+}
+const torchError = torchRuns.find((r) => r.error)?.error;
+console.log(
+  JSON.stringify(
+    {
+      numel,
+      repeats,
+      machine: { cores, cpu: cpus()[0]?.model, node: process.version },
+      paramlab_ms: +paramlab.median.toFixed(2),
+      paramlab: paramlab,
+      paramlab_single_thread_ms: +plainLoop.median.toFixed(2),
+      torch: torchRuns,
+      torch_best_ms: best ? +best.ms.toFixed(2) : null,
+      torch_best_config: best?.config ?? null,
+      torch_baseline_missing_reason: best ? null : (torchError ?? "no timings"),
+      ratio_torch_over_paramlab: best ? +(best.ms / paramlab.median).toFixed(3) : null,
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,83 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { nn, optim, Tensor, zeros } from "../../lib/index.js";
+import { adamKernel } from "../../lib/optim/adam_kernel.js";
+import { getNumThreads, PARALLEL_MIN_ELEMENTS, runKernel, setNumThreads } from "../../lib/optim/parallel.js";
+import { assertThrowsMessage } from "../util.js";
+
+const N = 3 * PARALLEL_MIN_ELEMENTS + 5; // not a multiple of the slice size
+
+/** Deterministic values with varied magnitudes and signs (no RNG needed). */
+function fill(data: Float32Array, seed: number) {
+  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37 + seed) * (1 + (i % 7));
+}
+
+function run(threads: number, make: () => Tensor, options: Record<string, unknown>, Cls: typeof optim.Adam = optim.Adam) {
+  const previous = setNumThreads(threads);
+  try {
+    const p = new nn.Parameter(make());
+    fill(p.data, 1);
+    const opt = new Cls([p], options);
+    for (let step = 0; step < 3; step++) {
+      const g = make();
+      fill(g.data, step + 2);
+      p.grad = g;
+      opt.step();
+    }
+    return { p, state: opt.state.get(p)! };
+  } finally {
+    setNumThreads(previous);
+  }
+}
+
+function assertIdentical(a: ReturnType<typeof run>, b: ReturnType<typeof run>) {
+  assert.ok(Buffer.compare(Buffer.from(a.p.data.buffer), Buffer.from(b.p.data.buffer)) === 0, "params differ");
+  for (const key of Object.keys(b.state)) {
+    const x = a.state[key];
+    const y = b.state[key];
+    if (x instanceof Tensor && y instanceof Tensor) {
+      assert.ok(Buffer.compare(Buffer.from(x.data.buffer), Buffer.from(y.data.buffer)) === 0, `state ${key} differs`);
+    } else assert.equal(x, y);
+  }
+}
+
+const variants: Array<[string, Record<string, unknown>, typeof optim.Adam]> = [
+  ["Adam defaults", { lr: 1e-2 }, optim.Adam],
+  ["Adam amsgrad maximize L2 weight decay", { lr: 1e-2, amsgrad: true, maximize: true, weight_decay: 0.1 }, optim.Adam],
+  ["AdamW weight decay", { lr: 1e-2, weight_decay: 0.1 }, optim.AdamW],
+];
+
+for (const [name, options, Cls] of variants) {
+  test(`${name}: the multi-threaded fast path gives bit-identical params and state to the plain loop`, () => {
+    const shared = () => zeros(N);
+    assert.ok(shared().data.buffer instanceof SharedArrayBuffer, "large tensors use shared storage");
+    assertIdentical(run(3, shared, options, Cls), run(1, shared, options, Cls));
+  });
+}
+
+test("runKernel splits shared storage across threads and falls back for ordinary memory", () => {
+  const previous = setNumThreads(2);
+  try {
+    const s = new Float64Array([1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 1e-2, 0.03]);
+    const shared = () => zeros(N).data;
+    assert.equal(runKernel(adamKernel, [shared(), shared(), shared(), shared(), null], s), 2);
+    const plain = () => new Float32Array(N);
+    assert.equal(runKernel(adamKernel, [plain(), plain(), plain(), plain(), null], s), 1);
+    const small = () => zeros(1000).data;
+    assert.equal(runKernel(adamKernel, [small(), small(), small(), small(), null], s), 1);
+  } finally {
+    setNumThreads(previous);
+  }
+});
+
+test("Adam on a parameter whose storage is not shared memory falls back cleanly to the same result", () => {
+  const unshared = () => new Tensor(new Float32Array(N), [N]);
+  assert.ok(!(unshared().data.buffer instanceof SharedArrayBuffer));
+  assertIdentical(run(2, unshared, { lr: 1e-2, amsgrad: true }), run(1, () => zeros(N), { lr: 1e-2, amsgrad: true }));
+});
+
+test("setNumThreads rejects a non-positive or fractional count", () => {
+  assertThrowsMessage(() => setNumThreads(0), RangeError, "setNumThreads(): expected a positive integer, got 0");
+  assertThrowsMessage(() => setNumThreads(1.5), RangeError, "setNumThreads(): expected a positive integer, got 1.5");
+  assert.ok(getNumThreads() >= 1);
+});
