@@ -60,7 +60,7 @@ export abstract class ConvNd extends Module {
     this.dilation = toTuple(dilation, dims, "dilation", layer, 1);
     if (typeof padding === "string") {
       if (padding !== "valid" && padding !== "same") {
-        throw new ValueError(`Invalid padding string ${pyStr(padding)}, should be one of ['valid', 'same']`);
+        throw new ValueError(`Invalid padding string ${pyStr(padding)}, should be one of {'valid', 'same'}`);
       }
       if (padding === "same" && this.stride.some((s) => s !== 1)) {
         throw new ValueError("padding='same' is not supported for strided convolutions");
@@ -70,7 +70,7 @@ export abstract class ConvNd extends Module {
       this.padding = toTuple(padding, dims, "padding", layer, 0);
     }
     if (!(PADDING_MODES as readonly string[]).includes(paddingMode)) {
-      throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode=${pyStr(String(paddingMode))}`);
+      throw new ValueError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${pyStr(String(paddingMode))}`);
     }
     this.groups = groups;
     this.paddingMode = paddingMode;

@@ -40,7 +40,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     return Math.sqrt(2 / (1 + slope ** 2));
   }
   if (nonlinearity === "selu") return 3 / 4;
-  throw new ValueError(`Unsupported nonlinearity ${describeValue(nonlinearity)}`);
+  throw new ValueError(`Unsupported nonlinearity ${String(nonlinearity)}`);
 }
 
 /**
@@ -63,7 +63,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
 function correctFan(t: Tensor, mode: string): number {
   const m = String(mode).toLowerCase();
   if (m !== "fan_in" && m !== "fan_out") {
-    throw new ValueError(`Mode ${describeValue(mode)} not supported, please use one of ["fan_in", "fan_out"]`);
+    throw new ValueError(`Mode ${String(mode)} not supported, please use one of ['fan_in', 'fan_out']`);
   }
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return m === "fan_in" ? fanIn : fanOut;
