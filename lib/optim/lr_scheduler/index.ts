@@ -34,3 +34,27 @@ export { BatchSizeLRScheduler } from "./batch_size_lr_scheduler.js";
 export type { BatchSizeLRSchedulerOptions } from "./batch_size_lr_scheduler.js";
 export { simulate } from "./simulate.js";
 export type { SimulateOptions } from "./simulate.js";
+export {
+  getConstantSchedule,
+  getConstantScheduleWithWarmup,
+  getLinearScheduleWithWarmup,
+  getCosineScheduleWithWarmup,
+  getCosineWithHardRestartsScheduleWithWarmup,
+  getPolynomialDecayScheduleWithWarmup,
+  getInverseSqrtSchedule,
+  getCosineWithMinLrScheduleWithWarmup,
+  getWsdSchedule,
+} from "./transformers.js";
+export type {
+  CosineOptions,
+  CosineWithMinLrOptions,
+  HardRestartsOptions,
+  InverseSqrtOptions,
+  PolynomialDecayOptions,
+  WarmupOptions,
+  WarmupTrainingOptions,
+  WsdOptions,
+  WsdShape,
+} from "./transformers.js";
+export { CosineLRScheduler } from "./timm_cosine_lr.js";
+export type { CosineLRSchedulerOptions } from "./timm_cosine_lr.js";

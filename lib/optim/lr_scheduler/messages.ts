@@ -133,12 +133,19 @@ export const baseLrsCount = (expected: number, given: number) =>
 export const nonNegativeInteger = (name: string, given: unknown) =>
   `${name} must be a non-negative integer, got ${describeValue(given)}`;
 export const lrEndTooLarge = (lrEnd: number, lrInit: number) =>
-  `lr_end (${lrEnd}) must be smaller than initial lr (${lrInit})`;
-export const wsdDecayType = (given: unknown) =>
-  `Unknown decay_type ${describeValue(given)} (expected one of 'linear', 'cosine', '1-sqrt')`;
-export const wsdSteps = () => "num_warmup_steps + num_stable_steps + num_decay_steps must be given (num_training_steps or num_stable_steps)";
+  `lr_end (${pyFloat(lrEnd)}) must be smaller than initial lr (${pyFloat(lrInit)})`;
+export const wsdWarmupType = (given: unknown) =>
+  `Unknown warmup type: ${String(given)}, expected 'linear', 'cosine' or '1-sqrt'`;
+export const wsdDecayType = (given: unknown) => `Unknown decay type: ${String(given)}, expected 'linear', 'cosine' or '1-sqrt'`;
+export const wsdSteps = () => "Either num_training_steps or num_stable_steps must be specified.";
+export const wsdBothSteps = () =>
+  "Both num_training_steps and num_stable_steps are specified. num_stable_steps will be used.";
+export const minLrBoth = () => "Only one of min_lr or min_lr_rate should be set";
+export const minLrNeither = () => "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`";
 export const timmNoiseRange = (given: unknown) =>
   `noise_range_t must be a number or an array of two numbers, got ${describeValue(given)}`;
+export const timmPositive = (name: string, given: unknown) => `${name} must be > 0, got ${describeValue(given)}`;
+export const timmNonNegative = (name: string, given: unknown) => `${name} must be >= 0, got ${describeValue(given)}`;
 
 // ---- simulate -----------------------------------------------------------------------------------
 
@@ -151,6 +158,11 @@ export const simulateMetricsNeeded = () =>
   "ReduceLROnPlateau needs one metric per step: pass simulate(opt, build, { steps, metrics })";
 export const simulateBatchSizesNeeded = () =>
   "BatchSizeLRScheduler needs one batch size per step: pass simulate(opt, build, { steps, batchSizes })";
+
+/** A float as Python's str() writes it (two-digit exponents). */
+function pyFloat(v: number): string {
+  return String(v).replace(/e([+-])(\d)$/, "e$10$2");
+}
 
 function typeName(v: unknown): string {
   if (v === null) return "NoneType";

@@ -53,7 +53,11 @@ export function pyRepr(v: unknown): string {
   if (typeof v === "string") return `'${v}'`;
   if (typeof v === "boolean") return v ? "True" : "False";
   if (v === null || v === undefined) return "None";
-  if (typeof v === "function") return v.name ? `<function ${v.name}>` : "<function <lambda>>";
+  if (typeof v === "function") {
+    const described = (v as { description?: unknown }).description;
+    if (typeof described === "string") return described;
+    return v.name ? `<function ${v.name}>` : "<function <lambda>>";
+  }
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
   if (typeof v === "object") {
     const name = (v as object).constructor?.name;

@@ -1,0 +1,228 @@
+import { ValueError } from "../../errors.js";
+import { Generator, randn } from "../../tensor/random.js";
+import * as msg from "./messages.js";
+import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+
+export interface CosineLRSchedulerOptions {
+  /** Length of the first cycle (epochs, or updates when `t_in_epochs` is false). */
+  t_initial: number;
+  /** Lowest lr of each cycle. Default: 0. */
+  lr_min?: number;
+  /** Cycle length multiplier after each restart. Default: 1. */
+  cycle_mul?: number;
+  /** Peak lr multiplier after each restart. Default: 1. */
+  cycle_decay?: number;
+  /** Number of cycles; after them the lr stays at `lr_min`. Default: 1. */
+  cycle_limit?: number;
+  /** Warmup length. Default: 0. */
+  warmup_t?: number;
+  /** Warmup start lr. Default: 0. */
+  warmup_lr_init?: number;
+  /** Whether the cosine starts after the warmup (true) or counts it (false). Default: false. */
+  warmup_prefix?: boolean;
+  /** Whether `t` counts epochs (`step(epoch)`) or updates (`stepUpdate(n)`). Default: true. */
+  t_in_epochs?: boolean;
+  /** Add noise from this `t` on, or within `[start, end)`. Default: none. */
+  noise_range_t?: number | readonly [number, number] | null;
+  /** Noise samples are redrawn until |noise| < noise_pct. Default: 0.67. */
+  noise_pct?: number;
+  /** Accepted as in timm, whose normal noise is drawn with std 1 regardless. Default: 1. */
+  noise_std?: number;
+  /** Noise at `t` uses a generator seeded with `noise_seed + t`. Default: 42. */
+  noise_seed?: number;
+  /** k-decay exponent (arXiv:2004.05909). Default: 1. */
+  k_decay?: number;
+  /** Set `initial_lr` from `lr` (true) or require it (false, resuming). Default: true. */
+  initialize?: boolean;
+}
+
+const KEYS = [
+  "t_initial", "lr_min", "cycle_mul", "cycle_decay", "cycle_limit", "warmup_t", "warmup_lr_init", "warmup_prefix",
+  "t_in_epochs", "noise_range_t", "noise_pct", "noise_std", "noise_seed", "k_decay", "initialize",
+] as const;
+
+/**
+ * timm's `CosineLRScheduler` (timm/scheduler/cosine_lr.py): SGDR cosine decay with warmup,
+ * restarts (`cycle_mul`, `cycle_decay`, `cycle_limit`), k-decay and seeded noise. Like timm, it
+ * is stateless: `step(epoch)` after each epoch (when `t_in_epochs`) or `stepUpdate(numUpdates)`
+ * after each optimizer update sets the lrs for that `t`.
+ *
+ * Porting note: timm has no argument-less `step()`; here `step()` with no argument advances `t`
+ * by one in the scheduler's own unit, so that the schedule can be stepped like PyTorch's and
+ * simulated.
+ *
+ * @example
+ * const sched = new optim.lr_scheduler.CosineLRScheduler(opt, { t_initial: 100, warmup_t: 5, warmup_lr_init: 1e-6 });
+ * for (let epoch = 0; epoch < 100; epoch++) { train(); sched.step(epoch + 1); }
+ */
+export class CosineLRScheduler extends LRScheduler {
+  t_initial: number;
+  lr_min: number;
+  cycle_mul: number;
+  cycle_decay: number;
+  cycle_limit: number;
+  warmup_t: number;
+  warmup_lr_init: number;
+  warmup_prefix: boolean;
+  t_in_epochs: boolean;
+  noise_range_t: number | [number, number] | null;
+  noise_pct: number;
+  noise_std: number;
+  noise_seed: number;
+  k_decay: number;
+  /** Each group's `initial_lr` (timm's `base_values`). */
+  base_values: number[];
+  warmup_steps: number[];
+  metric: number | null = null;
+
+  constructor(optimizer: OptimizerLike, options: CosineLRSchedulerOptions) {
+    super(optimizer);
+    const o = readOptions("CosineLRScheduler", options, KEYS);
+    const groups = optimizer.paramGroups;
+    if (o.initialize ?? true) {
+      for (const g of groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
+    } else {
+      groups.forEach((g, i) => {
+        if (!("initial_lr" in g)) throw new ValueError(`initial_lr missing from param_groups[${i}]`);
+      });
+    }
+    this.base_values = groups.map((g) => g.initial_lr as number);
+    this.base_lrs = [...this.base_values];
+    this.t_in_epochs = o.t_in_epochs ?? true;
+    const range = o.noise_range_t ?? null;
+    if (range !== null && typeof range !== "number" && !(Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === "number"))) {
+      throw new ValueError(msg.timmNoiseRange(range));
+    }
+    this.noise_range_t = range === null ? null : typeof range === "number" ? range : [range[0], range[1]];
+    this.noise_pct = numberOption("noise_pct", o.noise_pct ?? 0.67);
+    this.noise_std = numberOption("noise_std", o.noise_std ?? 1.0);
+    this.noise_seed = numberOption("noise_seed", o.noise_seed ?? 42);
+    this.updateGroups(this.base_values);
+
+    this.t_initial = numberOption("t_initial", required("CosineLRScheduler", "t_initial", o.t_initial));
+    if (!(this.t_initial > 0)) throw new ValueError(msg.timmPositive("t_initial", this.t_initial));
+    this.lr_min = numberOption("lr_min", o.lr_min ?? 0);
+    if (!(this.lr_min >= 0)) throw new ValueError(msg.timmNonNegative("lr_min", this.lr_min));
+    this.cycle_mul = numberOption("cycle_mul", o.cycle_mul ?? 1);
+    this.cycle_decay = numberOption("cycle_decay", o.cycle_decay ?? 1);
+    this.cycle_limit = numberOption("cycle_limit", o.cycle_limit ?? 1);
+    this.warmup_t = numberOption("warmup_t", o.warmup_t ?? 0);
+    this.warmup_lr_init = numberOption("warmup_lr_init", o.warmup_lr_init ?? 0);
+    this.warmup_prefix = o.warmup_prefix ?? false;
+    this.k_decay = numberOption("k_decay", o.k_decay ?? 1.0);
+    if (this.warmup_t) {
+      this.warmup_steps = this.base_values.map((v) => (v - this.warmup_lr_init) / this.warmup_t);
+      this.updateGroups(groups.map(() => this.warmup_lr_init));
+    } else this.warmup_steps = this.base_values.map(() => 1);
+    this.lastEpoch = 0;
+  }
+
+  /** The lrs at `t` without noise (timm's `_get_lr`). */
+  lrAt(t: number): number[] {
+    if (t < this.warmup_t) return this.warmup_steps.map((s) => this.warmup_lr_init + t * s);
+    if (this.warmup_prefix) t = t - this.warmup_t;
+    const m = this.cycle_mul;
+    let i: number;
+    let tI: number;
+    let tCurr: number;
+    if (m !== 1) {
+      i = Math.floor(Math.log(1 - (t / this.t_initial) * (1 - m)) / Math.log(m));
+      tI = m ** i * this.t_initial;
+      tCurr = t - ((1 - m ** i) / (1 - m)) * this.t_initial;
+    } else {
+      i = Math.floor(t / this.t_initial);
+      tI = this.t_initial;
+      tCurr = t - this.t_initial * i;
+    }
+    const gamma = this.cycle_decay ** i;
+    const k = this.k_decay;
+    if (i < this.cycle_limit) {
+      const c = 1 + Math.cos((Math.PI * tCurr ** k) / tI ** k);
+      return this.base_values.map((v) => this.lr_min + 0.5 * (v * gamma - this.lr_min) * c);
+    }
+    return this.base_values.map(() => this.lr_min);
+  }
+
+  getLr(): number[] {
+    return this.addNoise(this.lrAt(this.lastEpoch), this.lastEpoch);
+  }
+
+  /**
+   * timm's `step(epoch)`: sets the lrs for `epoch` when `t_in_epochs`. With no argument, advances
+   * one step (see the porting note on the class).
+   */
+  override step(epoch?: number, metric?: number): void {
+    if (metric !== undefined) this.metric = metric;
+    if (epoch === undefined) {
+      this._stepCount++;
+      this.lastEpoch++;
+      this.updateGroups(this.getLr());
+      return;
+    }
+    this.metric = metric ?? null;
+    if (this.t_in_epochs) this.apply(epoch);
+  }
+
+  /** timm's `step_update(num_updates)`: sets the lrs for `numUpdates` when not `t_in_epochs`. */
+  stepUpdate(numUpdates: number, metric?: number): void {
+    this.metric = metric ?? null;
+    if (!this.t_in_epochs) this.apply(numUpdates);
+  }
+
+  private apply(t: number): void {
+    this.lastEpoch = t;
+    this.updateGroups(this.addNoise(this.lrAt(t), t));
+  }
+
+  /** timm's `update_groups`: sets each group's lr, times its `lr_scale` when it has one. */
+  private updateGroups(values: number[]): void {
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = typeof g.lr_scale === "number" ? values[i] * g.lr_scale : values[i];
+    });
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  private addNoise(lrs: number[], t: number): number[] {
+    const r = this.noise_range_t;
+    const apply = r === null ? false : typeof r === "number" ? t >= r : r[0] <= t && t < r[1];
+    if (!apply) return lrs;
+    const noise = this.noiseAt(t);
+    return lrs.map((v) => v + v * noise);
+  }
+
+  /** The noise factor at `t`: torch.randn(1) from a generator seeded `noise_seed + t`, redrawn until |noise| < noise_pct. */
+  noiseAt(t: number): number {
+    const g = new Generator(this.noise_seed + t);
+    for (;;) {
+      const noise = randn([1], { generator: g }).data[0];
+      if (Math.abs(noise) < this.noise_pct) return noise;
+    }
+  }
+
+  /** Steps covered by `cycles` cycles (timm's `get_cycle_length`); `0` means `cycle_limit`. */
+  getCycleLength(cycles = 0): number {
+    cycles = Math.max(1, cycles || this.cycle_limit);
+    if (this.cycle_mul === 1.0) return this.t_initial * cycles;
+    return Math.floor((-this.t_initial * (this.cycle_mul ** cycles - 1)) / (1 - this.cycle_mul));
+  }
+
+  protected override describeOptions(): OptionEntry[] {
+    return [
+      { key: "t_initial", value: this.t_initial },
+      { key: "lr_min", value: this.lr_min, default: 0 },
+      { key: "cycle_mul", value: this.cycle_mul, default: 1 },
+      { key: "cycle_decay", value: this.cycle_decay, default: 1 },
+      { key: "cycle_limit", value: this.cycle_limit, default: 1 },
+      { key: "warmup_t", value: this.warmup_t, default: 0 },
+      { key: "warmup_lr_init", value: this.warmup_lr_init, default: 0 },
+      { key: "warmup_prefix", value: this.warmup_prefix, default: false },
+      { key: "t_in_epochs", value: this.t_in_epochs, default: true },
+      { key: "noise_range_t", value: this.noise_range_t, default: null },
+      { key: "noise_pct", value: this.noise_pct, default: 0.67 },
+      { key: "noise_seed", value: this.noise_seed, default: 42 },
+      { key: "k_decay", value: this.k_decay, default: 1.0 },
+    ];
+  }
+}
+
