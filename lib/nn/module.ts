@@ -253,6 +253,20 @@ export class Module {
     return p;
   }
 
+  /** The buffer at a dotted path (`"bn.running_mean"`). */
+  getBuffer(target: string): Tensor {
+    if (typeof target !== "string") throw new TypeError(`getBuffer() expects a dotted path string, got ${kindOf(target)}`);
+    const cut = target.lastIndexOf(".");
+    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
+    const name = target.slice(cut + 1);
+    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
+      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
+    }
+    const b = (mod as unknown as Record<string, unknown>)[name];
+    if (!mod[BUFFERS].has(name) || !(b instanceof Tensor)) throw new AttributeError(`\`${name}\` is not a buffer (looking up "${target}")`);
+    return b;
+  }
+
   /**
    * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
    * parameters, then its buffers, then its children). Tensors share storage with the module.
