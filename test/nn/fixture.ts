@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Tensor, tensor } from "../../lib/index.js";
 
 /** A tensor as recorded by test/fixtures/nn_fixtures.py. */
@@ -20,7 +21,7 @@ export interface LayerRecord extends ModuleRecord {
 }
 
 /** torch 1.13's recordings (test/fixtures/nn_layers.json). */
-export const nnFixture = JSON.parse(readFileSync(new URL("../fixtures/nn_layers.json", import.meta.url), "utf8")) as {
+export const nnFixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/nn_layers.json"), "utf8")) as {
   layers: Record<string, LayerRecord>;
   containers: Record<string, ModuleRecord>;
   init: Record<string, TJ>;

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Generator, manualSeed, rand, randn, Tensor, initialSeed } from "../../lib/index.js";
 import { bernoulliFill, normalFill, uniformFill } from "../../lib/tensor/random.js";
 
 // Recorded from torch 1.13 by test/fixtures/tensor_random.py.
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/tensor_random.json", import.meta.url), "utf8")) as {
+const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/tensor_random.json"), "utf8")) as {
   cases: Array<{ name: string; seed: number; shape: number[]; values: number[] }>;
   generator: { seed: number; rand4: number[]; randn4: number[] };
 };
