@@ -10,4 +10,6 @@ export * as optim from "./optim/index.js";
 // Curated barrels: each lists its public names explicitly.
 export * from "./tensor/index.js";
 export * from "./display/index.js";
+// Attaches rich displays to Tensor, Module, Optimizer and schedulers (display reads lib types).
+import "./display/register.js";
 export { ValueError, KeyError, AttributeError, RuntimeError } from "./errors.js";

@@ -109,9 +109,39 @@ function fallback(value: unknown, via: string, err: unknown): MimeBundle {
   return { data: { "text/plain": text } };
 }
 
+/** A display for values that cannot carry a method, e.g. plain `ScheduleTrace` objects. */
+interface Formatter {
+  test: (value: unknown) => boolean;
+  format: (value: unknown) => MediaBundle | Promise<MediaBundle>;
+}
+const formatters: Formatter[] = [];
+
+/**
+ * Registers a display for values recognised by `test` (IPython's `for_type`), consulted after the
+ * display methods. Later registrations win. Returns a function that removes it.
+ *
+ * @example
+ * registerFormatter((v) => v instanceof Date, (d) => ({ "text/plain": (d as Date).toISOString() }));
+ */
+export function registerFormatter(
+  test: (value: unknown) => boolean,
+  format: (value: unknown) => MediaBundle | Promise<MediaBundle>,
+): () => void {
+  if (typeof test !== "function" || typeof format !== "function") {
+    throw new TypeError("registerFormatter() expects two functions: test(value) and format(value)");
+  }
+  const entry: Formatter = { test, format };
+  formatters.unshift(entry);
+  return () => {
+    const i = formatters.indexOf(entry);
+    if (i !== -1) formatters.splice(i, 1);
+  };
+}
+
 /**
  * Formats any value as a MIME bundle: objects with `[Symbol.for("Jupyter.display")]()`, then
- * objects with a `toMimeBundle()` method, else `text/plain` via `util.inspect` (no colours).
+ * objects with a `toMimeBundle()` method, then registered formatters (`registerFormatter`), else
+ * `text/plain` via `util.inspect` (no colours).
  * Returns a Promise only when the object's display method does (plots render PNGs asynchronously).
  * A display method that throws degrades to text with a warning.
  *
@@ -129,6 +159,21 @@ export function toMimeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
     } else if (typeof obj.toMimeBundle === "function") {
       method = obj.toMimeBundle;
       via = "toMimeBundle()";
+    }
+  }
+  if (!method) {
+    for (const f of formatters) {
+      let matches = false;
+      try {
+        matches = f.test(value);
+      } catch {
+        matches = false;
+      }
+      if (matches) {
+        method = () => f.format(value);
+        via = `the formatter ${f.format.name || "(anonymous)"}`;
+        break;
+      }
     }
   }
   if (!method) return { data: { "text/plain": plainText(value) } };

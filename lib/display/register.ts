@@ -1,0 +1,43 @@
+/**
+ * Attaches rich displays to the library's classes. Lib types never import `lib/display`; this
+ * module (imported for its side effect by `lib/index.ts`) adds `[Symbol.for("Jupyter.display")]`
+ * to their prototypes, and registers formatters for plain data such as `ScheduleTrace`.
+ */
+import { Module } from "../nn/module.js";
+import { Optimizer } from "../optim/optimizer.js";
+import { LRScheduler } from "../optim/lr_scheduler/lr_scheduler.js";
+import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
+import { Tensor } from "../tensor/tensor.js";
+import { ModuleSummary } from "./module_summary.js";
+import { optimizerHtml, optimizerText, optimizerView } from "./optimizer_table.js";
+import { isScheduleTrace, plotSchedule } from "./schedule_plot.js";
+import { schedulerBundle } from "./scheduler_display.js";
+import { JUPYTER_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
+import { tensorBundle } from "./tensor_display.js";
+
+/** Defines a non-enumerable display method (so Module discovery and JSON never see it). */
+function attach<T>(cls: { prototype: T }, fn: (this: T) => MediaBundle | Promise<MediaBundle>): void {
+  Object.defineProperty(cls.prototype, JUPYTER_DISPLAY, { value: fn, writable: true, configurable: true, enumerable: false });
+}
+
+attach(Tensor, function (this: Tensor) {
+  return tensorBundle(this);
+});
+
+attach(Module, function (this: Module) {
+  return new ModuleSummary(this)[JUPYTER_DISPLAY]();
+});
+
+attach(Optimizer, function (this: Optimizer) {
+  const view = optimizerView(this);
+  return mediaBundle({ "text/plain": optimizerText(view), "text/html": optimizerHtml(view) });
+});
+
+attach(LRScheduler, function (this: LRScheduler) {
+  return schedulerBundle(this);
+});
+
+// `simulate()` returns a plain ScheduleTrace object: recognise it by shape.
+registerFormatter(isScheduleTrace, function scheduleTracePlot(trace) {
+  return plotSchedule(trace as ScheduleTrace)[JUPYTER_DISPLAY]();
+});

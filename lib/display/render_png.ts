@@ -1,0 +1,89 @@
+/**
+ * In-process PNG rendering of a Vega-Lite spec, with no browser: vega-lite compiles the spec,
+ * vega's headless view renders SVG, and @resvg/resvg-js rasterises it with the system fonts.
+ *
+ * vega and vega-lite are ESM-only (vega uses top-level await) while paramlab compiles to
+ * CommonJS, so they are loaded with dynamic `import()` (kept as is by TypeScript's node16
+ * module mode) on first use and cached.
+ */
+
+/** A rendered image. */
+export interface RenderedPng {
+  png: Buffer;
+  /** Size in pixels of the PNG. */
+  pixelWidth: number;
+  pixelHeight: number;
+  /** Size at which to show it (CSS pixels): the pixel size divided by `scale`. */
+  width: number;
+  height: number;
+}
+
+/** Options of `renderPng`. */
+export interface RenderOptions {
+  /** Pixels per CSS pixel (2 gives sharp images on high-density screens). Default 2. */
+  scale?: number;
+  /** Background colour; the notebook's vega renderer themes the spec, the PNG needs one. */
+  background?: string;
+}
+
+// Dynamic imports keep these ESM-only packages loadable from CommonJS output.
+const importVega = () => import("vega");
+const importVegaLite = () => import("vega-lite");
+const importResvg = () => import("@resvg/resvg-js");
+type VegaModule = Awaited<ReturnType<typeof importVega>>;
+type VegaLiteModule = Awaited<ReturnType<typeof importVegaLite>>;
+type ResvgModule = Awaited<ReturnType<typeof importResvg>>;
+
+let modules: Promise<[VegaModule, VegaLiteModule, ResvgModule]> | null = null;
+
+function load(): Promise<[VegaModule, VegaLiteModule, ResvgModule]> {
+  modules ??= Promise.all([importVega(), importVegaLite(), importResvg()]).catch((err) => {
+    modules = null; // let a later call retry
+    throw err;
+  });
+  return modules;
+}
+
+/** The fonts vega's SVG asks for ("sans-serif") map to DejaVu Sans, installed by setup. */
+const FONT_OPTIONS = {
+  loadSystemFonts: true,
+  defaultFontFamily: "DejaVu Sans",
+  sansSerifFamily: "DejaVu Sans",
+  serifFamily: "DejaVu Serif",
+  monospaceFamily: "DejaVu Sans Mono",
+};
+
+/** Compiles a Vega-Lite spec and renders it to SVG text. */
+export async function renderSvg(spec: object, background = "white"): Promise<string> {
+  const [vega, vl] = await load();
+  const compiled = vl.compile(spec as Parameters<VegaLiteModule["compile"]>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  view.background(background);
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Renders a Vega-Lite spec to PNG.
+ *
+ * @example
+ * const { png, width, height } = await renderPng(spec);
+ */
+export async function renderPng(spec: object, options: RenderOptions = {}): Promise<RenderedPng> {
+  const { scale = 2, background = "white" } = options;
+  if (!(typeof scale === "number" && scale > 0 && scale <= 8)) throw new RangeError(`renderPng(): scale must be in (0, 8], got ${scale}`);
+  const svg = await renderSvg(spec, background);
+  const [, , { Resvg }] = await load();
+  const image = new Resvg(svg, { font: FONT_OPTIONS, fitTo: { mode: "zoom", value: scale } }).render();
+  const png = image.asPng();
+  return {
+    png,
+    pixelWidth: image.width,
+    pixelHeight: image.height,
+    width: Math.round(image.width / scale),
+    height: Math.round(image.height / scale),
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * Learning-rate schedules as Vega-Lite line charts: lr against step, one coloured series per
+ * param group (or per schedule and group when comparing), tooltips, optional log y axis, and a
+ * second panel for momentum / beta1 when the scheduler cycles them. Long traces are downsampled
+ * (`downsample.ts`) so that a million steps draw in milliseconds and the spec stays small.
+ *
+ * The spec uses only Vega-Lite 5.6 features (JupyterLab 4 bundles 5.6) and no colours of its own,
+ * so JupyterLab's Vega renderer can theme it; the PNG is rendered in-process on white.
+ */
+import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
+import { downsample } from "./downsample.js";
+import { formatCount, formatShort } from "./format.js";
+import { renderPng } from "./render_png.js";
+import { JUPYTER_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
+
+/** Options of `plotSchedule` and `compareSchedules`. */
+export interface PlotOptions {
+  /** Log-scale y axis for the learning rate (steps with lr <= 0 are left out). */
+  logY?: boolean;
+  /** Most points drawn per series (default 2000). */
+  maxPoints?: number;
+  /** Chart title (default: the scheduler's description). */
+  title?: string;
+  /** Plot area size in CSS pixels (default 600 × 260; the momentum panel is 110 high). */
+  width?: number;
+  height?: number;
+  /** Include a PNG (rendered in-process) in the display bundle. Default true. */
+  png?: boolean;
+  /** Step number of sample 0 (e.g. a scheduler's `lastEpoch` for a preview). Default 0. */
+  firstStep?: number;
+}
+
+/** The Vega-Lite MIME type JupyterLab 4, VS Code and nbconvert render. */
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** Points per spec, over all series: keeps a 3-group + momentum plot near 150 KB. */
+const TOTAL_POINT_BUDGET = 8000;
+/** Significant digits kept for drawn values (tooltips show these). */
+const DIGITS = 7;
+
+/** True for objects shaped like `optim.lr_scheduler.simulate`'s result. */
+export function isScheduleTrace(v: unknown): v is ScheduleTrace {
+  if (typeof v !== "object" || v === null) return false;
+  const t = v as Partial<ScheduleTrace>;
+  return (
+    typeof t.steps === "number" &&
+    Array.isArray(t.groupNames) &&
+    Array.isArray(t.lr) &&
+    t.lr.length === t.groupNames.length &&
+    t.lr.every((s) => s instanceof Float64Array || Array.isArray(s)) &&
+    typeof t.scheduler === "string"
+  );
+}
+
+/** One drawn line. */
+interface Series {
+  /** Legend label. */
+  name: string;
+  /** Which panel: `lr`, `momentum` or `beta1`. */
+  kind: "lr" | "momentum" | "beta1";
+  values: ArrayLike<number>;
+}
+
+/** Per-series facts for the text summary. */
+interface SeriesStats {
+  name: string;
+  kind: Series["kind"];
+  first: number;
+  last: number;
+  min: number;
+  minAt: number;
+  max: number;
+  maxAt: number;
+  n: number;
+}
+
+function stats(s: Series): SeriesStats {
+  const v = s.values;
+  let min = Infinity;
+  let max = -Infinity;
+  let minAt = 0;
+  let maxAt = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x < min) {
+      min = x;
+      minAt = i;
+    }
+    if (x > max) {
+      max = x;
+      maxAt = i;
+    }
+  }
+  return { name: s.name, kind: s.kind, first: v[0], last: v[v.length - 1], min, minAt, max, maxAt, n: v.length };
+}
+
+function round(v: number): number | null {
+  return Number.isFinite(v) ? Number(v.toPrecision(DIGITS)) : null;
+}
+
+/** A schedule chart; displays as Vega-Lite + PNG + a text summary. */
+export class SchedulePlot {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly options: Readonly<PlotOptions>;
+  readonly #series: Series[];
+  readonly #steps: number;
+  #approximate = false;
+  #points = 0;
+
+  /** Use `plotSchedule` / `compareSchedules`. */
+  constructor(series: Series[], steps: number, title: string, subtitle: string, options: PlotOptions) {
+    this.#series = series;
+    this.#steps = steps;
+    this.title = options.title ?? title;
+    this.subtitle = subtitle;
+    this.options = { ...options };
+  }
+
+  /** Series labels in legend order. */
+  get seriesNames(): string[] {
+    return [...new Set(this.#series.map((s) => s.name))];
+  }
+
+  /** The Vega-Lite spec (interactive: tooltips on the nearest point). */
+  spec(): Record<string, unknown> {
+    return this.#build(true);
+  }
+
+  /** Points drawn in the last spec built, over all series. */
+  get drawnPoints(): number {
+    return this.#points;
+  }
+
+  #build(interactive: boolean): Record<string, unknown> {
+    const { logY = false, maxPoints = 2000, width = 600, height = 260, firstStep = 0 } = this.options;
+    const perSeries = Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
+    const rows: Array<{ k: string; n: string; s: number[]; v: Array<number | null> }> = [];
+    this.#approximate = false;
+    this.#points = 0;
+    for (const s of this.#series) {
+      const { indices, approximate } = downsample(s.values, perSeries);
+      if (approximate) this.#approximate = true;
+      const steps = Array.from(indices, (i) => i + firstStep);
+      const values = Array.from(indices, (i) => round(s.values[i]));
+      this.#points += steps.length;
+      rows.push({ k: s.kind === "lr" ? "lr" : "m", n: s.name, s: steps, v: values });
+    }
+    const names = this.seriesNames;
+    const domainX = [firstStep, firstStep + Math.max(1, this.#steps - 1)];
+    const color = {
+      field: "n",
+      type: "nominal",
+      title: this.#series.some((s) => s.name.includes(" · ")) ? "schedule · group" : names.length > 1 && !this.options.title ? "group" : "series",
+      sort: names,
+      scale: { domain: names },
+      ...(names.length > 1 ? {} : { legend: null }),
+    };
+    const panel = (kind: "lr" | "m", yTitle: string, h: number, log: boolean, showX: boolean) => {
+      const sel = `hover_${kind}`;
+      const base = {
+        x: {
+          field: "s",
+          type: "quantitative",
+          title: showX ? "step" : null,
+          scale: { domain: domainX, nice: false, zero: false },
+          axis: showX ? { format: "~s", labelFlush: true } : { format: "~s", labels: false, ticks: true },
+        },
+        y: {
+          field: "v",
+          type: "quantitative",
+          title: yTitle,
+          scale: log ? { type: "log" } : { zero: kind === "lr" },
+          axis: { format: log ? "~e" : "~g" },
+        },
+        color,
+      };
+      const layers: Record<string, unknown>[] = [{ mark: { type: "line", strokeWidth: 1.75, clip: true } }];
+      if (interactive) {
+        layers.push({
+          mark: { type: "point", opacity: 0, size: 80 },
+          params: [{ name: sel, select: { type: "point", nearest: true, on: "mouseover", clear: "mouseout", fields: ["n", "s"] } }],
+          encoding: {
+            tooltip: [
+              { field: "n", type: "nominal", title: "series" },
+              { field: "s", type: "quantitative", title: "step", format: "," },
+              { field: "v", type: "quantitative", title: yTitle, format: ".6~g" },
+            ],
+          },
+        });
+        layers.push({
+          transform: [{ filter: { param: sel, empty: false } }],
+          mark: { type: "point", filled: true, size: 60 },
+        });
+      }
+      const transform: Record<string, unknown>[] = [{ filter: { field: "k", equal: kind } }, { flatten: ["s", "v"] }];
+      transform.push(log ? { filter: "isValid(datum.v) && datum.v > 0" } : { filter: "isValid(datum.v)" });
+      return { width, height: h, transform, encoding: base, layer: layers };
+    };
+    const extra = [...new Set(this.#series.filter((s) => s.kind !== "lr").map((s) => s.kind))].join(" / ");
+    const lrPanel = panel("lr", "learning rate", height, logY, !extra);
+    const body: Record<string, unknown> = extra
+      ? { vconcat: [lrPanel, panel("m", extra, 110, false, true)], spacing: 8 }
+      : lrPanel;
+    const subtitle = [this.subtitle, this.#approximate || this.#points < this.#series.reduce((n, s) => n + s.values.length, 0) ? `drawn with ≤ ${formatCount(perSeries)} points per series` : "", logY ? "log scale" : ""]
+      .filter(Boolean)
+      .join(" · ");
+    return {
+      $schema: VEGALITE_SCHEMA,
+      title: { text: this.title, subtitle, anchor: "start" },
+      data: { values: rows },
+      ...body,
+      config: { legend: { orient: "right" }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+    };
+  }
+
+  /** Start, extremes and end of every series, as text. */
+  toString(): string {
+    const lines = [`${this.title}`, `  ${this.subtitle}`];
+    const first = this.options.firstStep ?? 0;
+    for (const st of this.#series.map(stats)) {
+      const label = st.kind === "lr" ? st.name : `${st.name} (${st.kind})`;
+      if (st.n === 0) {
+        lines.push(`  ${label}: empty`);
+        continue;
+      }
+      lines.push(
+        `  ${label}: start ${formatShort(st.first)} · max ${formatShort(st.max)} at step ${formatCount(st.maxAt + first)}` +
+          ` · min ${formatShort(st.min)} at step ${formatCount(st.minAt + first)} · end ${formatShort(st.last)}`,
+      );
+    }
+    return lines.join("\n");
+  }
+
+  /** The chart as PNG (rendered without a browser). */
+  async toPng(scale = 2): Promise<{ png: Buffer; width: number; height: number; pixelWidth: number; pixelHeight: number }> {
+    return renderPng(this.#build(false), { scale });
+  }
+
+  /** Vega-Lite spec + PNG + text. A PNG that fails to render is left out with a warning. */
+  async [JUPYTER_DISPLAY](): Promise<MediaBundle> {
+    const data: Record<string, unknown> = { [VEGALITE_MIME]: this.spec(), "text/plain": this.toString() };
+    const metadata: Record<string, unknown> = {};
+    if (this.options.png !== false) {
+      try {
+        const img = await this.toPng();
+        data["image/png"] = img.png.toString("base64");
+        metadata["image/png"] = { width: img.width, height: img.height };
+      } catch (err) {
+        process.emitWarning(`schedule plot: PNG rendering failed (${(err as Error).message}); showing the Vega-Lite chart only`);
+      }
+    }
+    return mediaBundle(data, metadata);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function checkTrace(t: unknown, what: string): ScheduleTrace {
+  if (!isScheduleTrace(t)) {
+    throw new TypeError(`${what} must be a ScheduleTrace (the result of optim.lr_scheduler.simulate), got ${t === null ? "null" : typeof t === "object" ? `an object with keys ${Object.keys(t as object).slice(0, 6).join(", ")}` : typeof t}`);
+  }
+  return t;
+}
+
+function traceSeries(t: ScheduleTrace, prefix: string): Series[] {
+  const label = (g: number) => (prefix ? (t.groupNames.length > 1 ? `${prefix} · ${t.groupNames[g]}` : prefix) : t.groupNames[g]);
+  const out: Series[] = t.lr.map((v, g) => ({ name: label(g), kind: "lr", values: v }));
+  const extra = t.momentum ? { kind: "momentum" as const, series: t.momentum } : t.beta1 ? { kind: "beta1" as const, series: t.beta1 } : null;
+  if (extra) extra.series.forEach((v, g) => out.push({ name: label(g), kind: extra.kind, values: v }));
+  return out;
+}
+
+function groupsText(n: number): string {
+  return `${n} param group${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Plots a schedule computed by `optim.lr_scheduler.simulate`: lr against step per param group,
+ * with a momentum / beta1 panel when the scheduler cycles it.
+ *
+ * @example
+ * const trace = optim.lr_scheduler.simulate(opt, (o) => new OneCycleLR(o, { max_lr: 0.01, total_steps: 1000 }), { steps: 1000 });
+ * plotSchedule(trace, { logY: true });
+ */
+export function plotSchedule(trace: ScheduleTrace, options: PlotOptions = {}): SchedulePlot {
+  const t = checkTrace(trace, "plotSchedule(trace)");
+  return new SchedulePlot(traceSeries(t, ""), t.steps, t.description || t.scheduler, `${formatCount(t.steps)} steps · ${groupsText(t.groupNames.length)}`, options);
+}
+
+/**
+ * Overlays several schedules: pass an array (labelled by scheduler name) or `{ label: trace }`.
+ *
+ * @example
+ * compareSchedules({ "step decay": stepTrace, "one cycle": oneCycleTrace }, { logY: true });
+ */
+export function compareSchedules(traces: ScheduleTrace[] | Record<string, ScheduleTrace>, options: PlotOptions = {}): SchedulePlot {
+  let entries: Array<[string, ScheduleTrace]>;
+  if (Array.isArray(traces)) {
+    const list = traces.map((t, i) => checkTrace(t, `compareSchedules(traces)[${i}]`));
+    const counts = new Map<string, number>();
+    for (const t of list) counts.set(t.scheduler, (counts.get(t.scheduler) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    entries = list.map((t) => {
+      if (counts.get(t.scheduler) === 1) return [t.scheduler, t];
+      const k = (seen.get(t.scheduler) ?? 0) + 1;
+      seen.set(t.scheduler, k);
+      return [`${t.scheduler} #${k}`, t];
+    });
+  } else if (typeof traces === "object" && traces !== null) {
+    entries = Object.entries(traces).map(([k, t]) => [k, checkTrace(t, `compareSchedules(traces)[${JSON.stringify(k)}]`)]);
+  } else {
+    throw new TypeError(`compareSchedules() expects an array of traces or an object { label: trace }, got ${traces === null ? "null" : typeof traces}`);
+  }
+  if (entries.length === 0) throw new TypeError("compareSchedules() needs at least one trace");
+  const series = entries.flatMap(([label, t]) => traceSeries(t, label));
+  const steps = Math.max(...entries.map(([, t]) => t.steps));
+  const subtitle = `${entries.length} schedule${entries.length === 1 ? "" : "s"} · up to ${formatCount(steps)} steps`;
+  return new SchedulePlot(series, steps, "Learning-rate schedules compared", subtitle, options);
+}
