@@ -47,8 +47,10 @@ export function pyRepr(v: unknown): string {
     if (Number.isNaN(v)) return "nan";
     if (v === Infinity) return "inf";
     if (v === -Infinity) return "-inf";
-    // Python writes exponents with at least two digits: 1e-08, 1e+20.
-    return String(v).replace(/e([+-])(\d)$/, "e$10$2");
+    // Python's repr switches to exponent notation below 1e-4 and from 1e16, with two-digit exponents.
+    const a = Math.abs(v);
+    const text = a !== 0 && (a < 1e-4 || a >= 1e16) ? v.toExponential() : String(v);
+    return text.replace(/e([+-])(\d)$/, "e$10$2");
   }
   if (typeof v === "string") return `'${v}'`;
   if (typeof v === "boolean") return v ? "True" : "False";

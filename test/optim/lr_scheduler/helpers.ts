@@ -1,4 +1,6 @@
 /** Shared builders for the scheduler tests: optimizers like the fixture script's, and spec → scheduler. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Parameter } from "../../../lib/nn/parameter.js";
 import { Adam } from "../../../lib/optim/adam.js";
 import { SGD } from "../../../lib/optim/sgd.js";
@@ -59,4 +61,9 @@ export function assertRel(actual: number, expected: number, what: string, rtol =
   if (!(Math.abs(actual - expected) <= tol)) {
     throw new Error(`${what}: got ${actual}, expected ${expected} (rel. error ${Math.abs(actual - expected) / Math.abs(expected)})`);
   }
+}
+
+/** Reads a JSON fixture from test/fixtures/. */
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(__dirname, "../../fixtures", name), "utf8")) as T;
 }

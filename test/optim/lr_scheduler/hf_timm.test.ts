@@ -3,15 +3,14 @@
  * test/fixtures/lr_scheduler_hf_timm.py and run through torch 1.13 (LambdaLR, Generator, randn).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as S from "../../../lib/optim/lr_scheduler/index.js";
 import * as msg from "../../../lib/optim/lr_scheduler/messages.js";
 import { ValueError } from "../../../lib/errors.js";
 import { assertThrowsMessage } from "../../util.js";
-import { assertRel, makeOptimizer } from "./helpers.js";
+import { assertRel, makeOptimizer, readFixture } from "./helpers.js";
 
-const fixture = JSON.parse(readFileSync(new URL("../../fixtures/lr_scheduler_hf_timm.json", import.meta.url), "utf8")) as {
+const fixture = readFixture("lr_scheduler_hf_timm.json") as {
   hf: { name: string; fn: string; options: Record<string, unknown>; lr: number[][] }[];
   timm: { name: string; options: Record<string, unknown>; t: number[]; lr: number[][] }[];
 };

@@ -3,10 +3,9 @@
  * three param groups of different lrs, every step, relative error 1e-12.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { simulate } from "../../../lib/optim/lr_scheduler/index.js";
-import { assertRel, build, makeOptimizer, type Spec } from "./helpers.js";
+import { assertRel, build, makeOptimizer, type Spec, readFixture } from "./helpers.js";
 
 interface Case {
   name: string;
@@ -19,7 +18,7 @@ interface Case {
   epochs?: number[];
   metrics?: number[];
 }
-const fixture = JSON.parse(readFileSync(new URL("../../fixtures/lr_scheduler_fixtures.json", import.meta.url), "utf8")) as {
+const fixture = readFixture("lr_scheduler_fixtures.json") as {
   cases: Case[];
   states: { spec: Spec; steps: number; state: Record<string, unknown> }[];
 };
