@@ -100,7 +100,12 @@ export class Module {
     return out;
   }
 
-  /** Adds a parameter under a computed name (`null` removes it). */
+  /**
+   * Adds a parameter under a computed name (`null` removes it).
+   *
+   * @example
+   * for (let i = 0; i < 3; i++) this.registerParameter(`scale_${i}`, new nn.Parameter(ones(1)));
+   */
   registerParameter(name: string, param: Parameter | null): void {
     checkMemberName(this, name, "parameter");
     if (param !== null && !(param instanceof Parameter)) {
@@ -113,6 +118,9 @@ export class Module {
   /**
    * Adds a buffer: a tensor saved in the state dict but not trained, e.g. BatchNorm's running
    * mean. A non-persistent buffer is left out of `stateDict()`.
+   *
+   * @example
+   * this.registerBuffer("mask", ones(4), false); // kept on the module, not saved
    */
   registerBuffer(name: string, value: Tensor | null, persistent = true): void {
     checkMemberName(this, name, "buffer");
@@ -128,7 +136,12 @@ export class Module {
     (this as Record<string, unknown>)[name] = value;
   }
 
-  /** Adds a submodule under a computed name (`null` removes it). */
+  /**
+   * Adds a submodule under a computed name (`null` removes it).
+   *
+   * @example
+   * layers.forEach((width, i) => this.registerModule(`fc${i}`, new nn.Linear(width, width)));
+   */
   registerModule(name: string, module: Module | null): void {
     checkMemberName(this, name, "module");
     if (module !== null && !(module instanceof Module)) {
@@ -137,7 +150,12 @@ export class Module {
     (this as Record<string, unknown>)[name] = module;
   }
 
-  /** Alias of `registerModule` (PyTorch's `add_module`). */
+  /**
+   * Alias of `registerModule` (PyTorch's `add_module`).
+   *
+   * @example
+   * model.addModule("head", new nn.Linear(8, 2));
+   */
   addModule(name: string, module: Module | null): void {
     this.registerModule(name, module);
   }
@@ -145,6 +163,9 @@ export class Module {
   /**
    * Every module in the tree, this one first, as `[dottedName, module]`; a module reachable twice
    * is listed once.
+   *
+   * @example
+   * model.namedModules().map(([name]) => name); // ["", "base", "actor", "critic"]
    */
   namedModules(prefix = "", removeDuplicate = true, memo: Set<Module> = new Set()): Array<[string, Module]> {
     if (removeDuplicate && memo.has(this)) return [];
@@ -156,12 +177,22 @@ export class Module {
     return out;
   }
 
-  /** Every module in the tree, this one first. */
+  /**
+   * Every module in the tree, this one first.
+   *
+   * @example
+   * model.modules().filter((m) => m instanceof nn.Linear).length;
+   */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Direct submodules as `[name, module]`, each once. */
+  /**
+   * Direct submodules as `[name, module]`, each once.
+   *
+   * @example
+   * model.namedChildren().map(([name]) => name); // ["base", "actor", "critic"]
+   */
   namedChildren(): Array<[string, Module]> {
     const seen = new Set<Module>();
     const out: Array<[string, Module]> = [];
@@ -173,7 +204,12 @@ export class Module {
     return out;
   }
 
-  /** Direct submodules. */
+  /**
+   * Direct submodules.
+   *
+   * @example
+   * for (const child of model.children()) console.log(String(child));
+   */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -183,6 +219,9 @@ export class Module {
    * modules is listed once, under its first name.
    *
    * Porting note: returns an array rather than a generator; it iterates the same way.
+   *
+   * @example
+   * for (const [name, p] of model.namedParameters()) console.log(name, p.shape);
    */
   namedParameters(prefix = "", recurse = true, removeDuplicate = true): Array<[string, Parameter]> {
     const modules: Array<[string, Module]> = recurse ? this.namedModules(prefix, removeDuplicate) : [[prefix, this]];
@@ -198,12 +237,22 @@ export class Module {
     return out;
   }
 
-  /** Every parameter, in definition order, each once. Pass it to an optimizer. */
+  /**
+   * Every parameter, in definition order, each once. Pass it to an optimizer.
+   *
+   * @example
+   * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+   */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters("", recurse).map(([, p]) => p);
   }
 
-  /** Buffers with dotted names, each once. */
+  /**
+   * Buffers with dotted names, each once.
+   *
+   * @example
+   * new nn.BatchNorm1d(4).namedBuffers().map(([n]) => n); // ["running_mean", "running_var", "num_batches_tracked"]
+   */
   namedBuffers(prefix = "", recurse = true, removeDuplicate = true): Array<[string, Tensor]> {
     const modules: Array<[string, Module]> = recurse ? this.namedModules(prefix, removeDuplicate) : [[prefix, this]];
     const seen = new Set<Tensor>();
@@ -218,12 +267,22 @@ export class Module {
     return out;
   }
 
-  /** Every buffer, each once. */
+  /**
+   * Every buffer, each once.
+   *
+   * @example
+   * model.buffers().length;
+   */
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers("", recurse).map(([, b]) => b);
   }
 
-  /** The submodule at a dotted path (`"encoder.layers.0"`); `""` is this module. */
+  /**
+   * The submodule at a dotted path (`"encoder.layers.0"`); `""` is this module.
+   *
+   * @example
+   * model.getSubmodule("body.0"); // Linear(...)
+   */
   getSubmodule(target: string): Module {
     if (typeof target !== "string") throw new TypeError(`getSubmodule() expects a dotted path string, got ${kindOf(target)}`);
     if (target === "") return this;
@@ -239,7 +298,12 @@ export class Module {
     return mod;
   }
 
-  /** The parameter at a dotted path (`"base.weight"`). */
+  /**
+   * The parameter at a dotted path (`"base.weight"`).
+   *
+   * @example
+   * model.getParameter("base.weight").shape; // [8, 4]
+   */
   getParameter(target: string): Parameter {
     if (typeof target !== "string") throw new TypeError(`getParameter() expects a dotted path string, got ${kindOf(target)}`);
     const cut = target.lastIndexOf(".");
@@ -253,7 +317,12 @@ export class Module {
     return p;
   }
 
-  /** The buffer at a dotted path (`"bn.running_mean"`). */
+  /**
+   * The buffer at a dotted path (`"bn.running_mean"`).
+   *
+   * @example
+   * model.getBuffer("bn.running_var").tolist();
+   */
   getBuffer(target: string): Tensor {
     if (typeof target !== "string") throw new TypeError(`getBuffer() expects a dotted path string, got ${kindOf(target)}`);
     const cut = target.lastIndexOf(".");
@@ -270,6 +339,9 @@ export class Module {
   /**
    * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
    * parameters, then its buffers, then its children). Tensors share storage with the module.
+   *
+   * @example
+   * const json = JSON.stringify(model.stateDict()); // nested arrays, like tolist()
    */
   stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
     const { prefix = "", keepVars = false } = options;
@@ -286,6 +358,9 @@ export class Module {
   /**
    * Copies values from a state dict (tensors or nested number arrays). With `strict` (the default)
    * missing or unexpected keys are an error; shape mismatches always are. Reports keys like PyTorch.
+   *
+   * @example
+   * const { missingKeys, unexpectedKeys } = model.loadStateDict(JSON.parse(json), { strict: false });
    */
   loadStateDict(stateDict: Record<string, Tensor | NestedArray>, options: { strict?: boolean } = {}): IncompatibleKeys {
     const { strict = true } = options;
@@ -327,25 +402,45 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Sets training mode on this module and every submodule. */
+  /**
+   * Sets training mode on this module and every submodule (Dropout drops, BatchNorm uses batch statistics).
+   *
+   * @example
+   * model.train();
+   */
   train(mode = true): this {
     if (typeof mode !== "boolean") throw new TypeError(`training mode is expected to be boolean, got ${kindOf(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
-  /** Sets evaluation mode (`train(false)`). */
+  /**
+   * Sets evaluation mode (`train(false)`): Dropout is the identity, BatchNorm uses running statistics.
+   *
+   * @example
+   * model.eval().forward(x);
+   */
   eval(): this {
     return this.train(false);
   }
 
-  /** Freezes (`false`) or unfreezes (`true`) every parameter. */
+  /**
+   * Freezes (`false`) or unfreezes (`true`) every parameter.
+   *
+   * @example
+   * model.base.requiresGrad_(false); // fine-tune only the heads
+   */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad = requiresGrad;
     return this;
   }
 
-  /** Clears gradients: to `null` (default, as PyTorch 2.x) or to zeros. */
+  /**
+   * Clears gradients: to `null` (default, as PyTorch 2.x) or to zeros.
+   *
+   * @example
+   * model.zeroGrad();
+   */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
@@ -354,31 +449,57 @@ export class Module {
     }
   }
 
-  /** Calls `fn` on every submodule (children first) and then on this module. */
+  /**
+   * Calls `fn` on every submodule (children first) and then on this module.
+   *
+   * @example
+   * model.apply((m) => { if (m instanceof nn.Linear) nn.init.xavierUniform_(m.weight); });
+   */
   apply(fn: (module: Module) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
   }
 
-  /** Number of parameter elements, each shared parameter counted once. */
+  /**
+   * Number of parameter elements, each shared parameter counted once.
+   *
+   * @example
+   * new nn.Linear(4, 8).numParameters(); // 40
+   */
   numParameters(options: { trainableOnly?: boolean } = {}): number {
     let n = 0;
     for (const p of this.parameters()) if (!options.trainableOnly || p.requiresGrad) n += p.numel;
     return n;
   }
 
-  /** The computation; subclasses define it. */
+  /**
+   * The computation; subclasses define it. Call it directly (PyTorch's `model(x)`).
+   *
+   * @example
+   * const y = model.forward(x);
+   */
   forward(..._inputs: unknown[]): unknown {
     throw new RuntimeError(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
-  /** Layer arguments shown in `toString()`, e.g. `in_features=4, out_features=8, bias=True`. */
+  /**
+   * Layer arguments shown in `toString()`, in PyTorch's spelling.
+   *
+   * @example
+   * new nn.Linear(4, 8).extraRepr(); // "in_features=4, out_features=8, bias=True"
+   */
   extraRepr(): string {
     return "";
   }
 
-  /** PyTorch's printed form: the class name, `extraRepr()` and the children, indented. */
+  /**
+   * PyTorch's printed form: the class name, `extraRepr()` and the children, indented; equal to
+   * `print(model)` for the same model.
+   *
+   * @example
+   * String(new nn.Sequential(new nn.Linear(4, 2))); // "Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=True)\n)"
+   */
   toString(): string {
     const extra = this.extraRepr();
     const lines = extra ? extra.split("\n") : [];
