@@ -15,5 +15,6 @@ export { Dropout } from "./dropout.js";
 export { ReLU, GELU, Tanh, Sigmoid, SiLU } from "./activation.js";
 export { Flatten } from "./flatten.js";
 export { Sequential, ModuleList, ModuleDict } from "./container.js";
+export { ParameterList, ParameterDict } from "./parameter_list.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";

@@ -340,6 +340,10 @@ export class Module {
    * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
    * parameters, then its buffers, then its children). Tensors share storage with the module.
    *
+   * Porting note: the result is a plain object (it serialises with `JSON.stringify`), so a key
+   * that is a bare integer (a root `ParameterDict` with key "10") is listed before the others,
+   * JavaScript's rule; dotted keys ("0.weight") keep PyTorch's order.
+   *
    * @example
    * const json = JSON.stringify(model.stateDict()); // nested arrays, like tolist()
    */
