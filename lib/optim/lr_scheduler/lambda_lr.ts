@@ -47,6 +47,20 @@ export class LambdaLR extends LRScheduler {
     return this.base_lrs.map((b, i) => b * this.lr_lambdas[i](e));
   }
 
+  /** Fast path for `simulate`: `base_lr * lr_lambda(t)` straight into typed arrays (what `getLr()` computes). */
+  _simulate(lr: Float64Array[], _momentum: Float64Array[] | null, from: number, to: number): boolean {
+    if (this.getLr !== LambdaLR.prototype.getLr || this.step !== LambdaLR.prototype.step) return false;
+    const n = Math.min(this.base_lrs.length, lr.length);
+    for (let g = 0; g < n; g++) {
+      const out = lr[g];
+      const base = this.base_lrs[g];
+      const f = this.lr_lambdas[g];
+      for (let t = from; t < to; t++) out[t] = base * f(t);
+    }
+    this.lastEpoch = to - 1;
+    return true;
+  }
+
   protected override describeOptions(): OptionEntry[] {
     return [{ key: "lr_lambda", value: collapse(this.lr_lambdas) }];
   }
