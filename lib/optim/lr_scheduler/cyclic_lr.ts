@@ -1,6 +1,6 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
+import { LRScheduler, setHidden, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
 import { momentumKind, setMomentum } from "./one_cycle_lr.js";
 import { collapse, numberOption, perGroup, readOptions, required, type OptionEntry } from "./options.js";
 
@@ -53,7 +53,8 @@ export class CyclicLR extends LRScheduler {
   use_beta1 = false;
   base_momentums: number[] = [];
   max_momentums: number[] = [];
-  #describe: OptionEntry[];
+  /** Options as given, for `toString()` (non-enumerable: not state). */
+  declare private _describe: OptionEntry[];
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
     super(optimizer);
@@ -95,7 +96,7 @@ export class CyclicLR extends LRScheduler {
         });
       }
     }
-    this.#describe = [
+    setHidden(this, "_describe", [
       { key: "base_lr", value: collapse(baseLrs) },
       { key: "max_lr", value: collapse(this.max_lrs) },
       { key: "step_size_up", value: up },
@@ -106,7 +107,7 @@ export class CyclicLR extends LRScheduler {
       { key: "cycle_momentum", value: this.cycle_momentum, default: true },
       { key: "base_momentum", value: baseMomentum, default: 0.8 },
       { key: "max_momentum", value: maxMomentum, default: 0.9 },
-    ];
+    ]);
     this.initialize(lastEpoch);
     this.base_lrs = baseLrs;
   }
@@ -144,6 +145,6 @@ export class CyclicLR extends LRScheduler {
   }
 
   protected override describeOptions(): OptionEntry[] {
-    return this.#describe.map((e) => ({ ...e }));
+    return this._describe.map((e) => ({ ...e }));
   }
 }

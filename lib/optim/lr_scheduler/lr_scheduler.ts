@@ -41,6 +41,14 @@ export function warnEpochDeprecated(): void {
   process.emitWarning(msg.epochDeprecation(), "UserWarning");
 }
 
+/**
+ * Sets a non-enumerable own property: bookkeeping that is not part of the state dict, yet is
+ * copied by code that clones a scheduler through its own property descriptors.
+ */
+export function setHidden(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
+}
+
 /** Checks that `optimizer` has a `paramGroups` array (TypeError in PyTorch's words otherwise). */
 export function checkOptimizer(optimizer: unknown): asserts optimizer is OptimizerLike {
   if (typeof optimizer !== "object" || optimizer === null || !Array.isArray((optimizer as OptimizerLike).paramGroups)) {
@@ -74,7 +82,8 @@ export abstract class LRScheduler {
   protected _lastLr: number[] = [];
   protected _getLrCalledWithinStep = false;
   protected _isInitial = false;
-  #givenLastEpoch = -1;
+  /** The `last_epoch` given at construction, for `toString()` (non-enumerable: not state). */
+  declare protected _givenLastEpoch: number;
 
   constructor(optimizer: OptimizerLike) {
     checkOptimizer(optimizer);
@@ -96,7 +105,7 @@ export abstract class LRScheduler {
     }
     this.base_lrs = groups.map((g) => g.initial_lr as number);
     this.lastEpoch = lastEpoch;
-    this.#givenLastEpoch = lastEpoch;
+    setHidden(this, "_givenLastEpoch", lastEpoch);
     this._initialStep();
   }
 
@@ -220,7 +229,8 @@ export abstract class LRScheduler {
   /** `StepLR(step_size=30, gamma=0.1)`: the class name and its options, PyTorch keyword names. */
   toString(): string {
     const entries = this.describeOptions();
-    if (this.#givenLastEpoch !== -1) entries.push({ key: "last_epoch", value: this.#givenLastEpoch });
+    const given = this._givenLastEpoch ?? -1;
+    if (given !== -1) entries.push({ key: "last_epoch", value: given });
     return formatDescription(this.constructor.name, entries);
   }
 

@@ -1,7 +1,7 @@
 import { ValueError } from "../../errors.js";
 import type { ParamGroup } from "../optimizer.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
+import { LRScheduler, setHidden, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
 import { collapse, numberOption, perGroup, readOptions, required, type OptionEntry } from "./options.js";
 
 export interface OneCycleLROptions {
@@ -75,7 +75,8 @@ export class OneCycleLR extends LRScheduler {
   _anneal_func_type: "cos" | "linear";
   cycle_momentum: boolean;
   use_beta1 = false;
-  #describe: OptionEntry[];
+  /** Options as given, for `toString()` (non-enumerable: not state). */
+  declare private _describe: OptionEntry[];
 
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
     super(optimizer);
@@ -137,7 +138,7 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    this.#describe = [
+    setHidden(this, "_describe", [
       { key: "max_lr", value: collapse(maxLrs) },
       { key: "total_steps", value: this.total_steps },
       { key: "pct_start", value: pctStart },
@@ -148,7 +149,7 @@ export class OneCycleLR extends LRScheduler {
       { key: "div_factor", value: divFactor, default: 25 },
       { key: "final_div_factor", value: finalDivFactor, default: 1e4 },
       { key: "three_phase", value: threePhase, default: false },
-    ];
+    ]);
     this.initialize(lastEpoch);
   }
 
@@ -228,6 +229,6 @@ export class OneCycleLR extends LRScheduler {
   }
 
   protected override describeOptions(): OptionEntry[] {
-    return this.#describe.map((e) => ({ ...e }));
+    return this._describe.map((e) => ({ ...e }));
   }
 }

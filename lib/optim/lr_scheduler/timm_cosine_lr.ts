@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import { Generator, randn } from "../../tensor/random.js";
+import { Generator, normalFill } from "../../tensor/random.js";
 import * as msg from "./messages.js";
 import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
 import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
@@ -194,8 +194,9 @@ export class CosineLRScheduler extends LRScheduler {
   /** The noise factor at `t`: torch.randn(1) from a generator seeded `noise_seed + t`, redrawn until |noise| < noise_pct. */
   noiseAt(t: number): number {
     const g = new Generator(this.noise_seed + t);
+    const sample = new Float32Array(1); // torch.randn(1): a float32 element
     for (;;) {
-      const noise = randn([1], { generator: g }).data[0];
+      const noise = normalFill(sample, 0, 1, { generator: g })[0];
       if (Math.abs(noise) < this.noise_pct) return noise;
     }
   }
