@@ -13,10 +13,13 @@
  * - `normal_` on < 16 elements: per element, 53-bit doubles from two draws each, Box-Muller in
  *   double with the second value cached in the generator, as `normal_distribution<double>`.
  * - `bernoulli_(p)`: per element, a 53-bit double uniform compared with `p`.
+ * - integers in [low, high): one 32-bit draw (64-bit when the range is >= 2^32) modulo the range.
+ *
+ * This file works on raw Float32Arrays so that `Tensor` can use it; `rand`, `randn`, `randint`
+ * and `randperm` live in sampling.ts.
  */
 import { kindOf, ValueError } from "../errors.js";
 import { log256, sincos256 } from "./avx_mathfun.js";
-import { checkShape, shapeNumel, allocateStorage, Tensor } from "./tensor.js";
 
 const N = 624;
 const M = 397;
@@ -252,43 +255,37 @@ export function bernoulliFill(data: Float32Array, p = 0.5, options?: RandomOptio
   return data;
 }
 
-type ShapeArgs = number[] | [readonly number[]] | [readonly number[], RandomOptions] | [...number[], RandomOptions];
-
-function parseShapeArgs(args: ShapeArgs, fn: string): { shape: number[]; options?: RandomOptions } {
-  const list = [...args] as unknown[];
-  let options: RandomOptions | undefined;
-  const last = list[list.length - 1];
-  if (last !== null && typeof last === "object" && !Array.isArray(last)) options = list.pop() as RandomOptions;
-  const shape = list.length === 1 && Array.isArray(list[0]) ? (list[0] as number[]) : (list as number[]);
-  return { shape: checkShape(shape, `${fn}(): size`), options };
+/**
+ * Fills `data` with integers in [low, high), as `Tensor.random_(low, high)` / `torch.randint`.
+ * Porting note: values are stored as float32, exact up to 2^24.
+ */
+export function integerFill(data: Float32Array, low: number, high: number, options?: RandomOptions): Float32Array {
+  const g = pickGenerator(options, "random_");
+  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError(`random_ expects integer bounds, got from=${low}, to=${high}`);
+  if (!(low < high)) throw new ValueError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const range = high - low;
+  if (range >= 2 ** 32) {
+    const r = BigInt(range);
+    for (let i = 0; i < data.length; i++) {
+      const v = (BigInt(g.random()) << 32n) | BigInt(g.random());
+      data[i] = Number(v % r) + low;
+    }
+  } else {
+    for (let i = 0; i < data.length; i++) data[i] = (g.random() % range) + low;
+  }
+  return data;
 }
 
-/**
- * Uniform samples in [0, 1): `rand(2, 3)`, `rand([2, 3])` or `rand([2, 3], { generator })`.
- * Same seed, same numbers as `torch.rand`.
- *
- * @example
- * manualSeed(0);
- * rand(3).tolist(); // [0.4963, 0.7682, 0.0885] (float32), as torch.rand(3)
- */
-export function rand(...args: ShapeArgs): Tensor {
-  const { shape, options } = parseShapeArgs(args, "rand");
-  const data = allocateStorage(shapeNumel(shape));
-  uniformFill(data, 0, 1, options);
-  return new Tensor(data, shape);
-}
-
-/**
- * Standard normal samples: `randn(2, 3)`, `randn([2, 3])` or `randn([2, 3], { generator })`.
- * Same seed, same numbers as `torch.randn`.
- *
- * @example
- * manualSeed(0);
- * randn(2, 2).shape; // [2, 2]
- */
-export function randn(...args: ShapeArgs): Tensor {
-  const { shape, options } = parseShapeArgs(args, "randn");
-  const data = allocateStorage(shapeNumel(shape));
-  normalFill(data, 0, 1, options);
-  return new Tensor(data, shape);
+/** Fills `data` with a random permutation of 0..n-1 (n = length), PyTorch's CPU `randperm` shuffle. */
+export function permutationFill(data: Float32Array, options?: RandomOptions): Float32Array {
+  const g = pickGenerator(options, "randperm");
+  const n = data.length;
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = 0; i < n - 1; i++) {
+    const z = g.random() % (n - i);
+    const tmp = data[i];
+    data[i] = data[z + i];
+    data[z + i] = tmp;
+  }
+  return data;
 }

@@ -1,5 +1,6 @@
 import { describeValue, kindOf, ValueError } from "../errors.js";
 import { formatTensorData } from "./format.js";
+import { bernoulliFill, normalFill, uniformFill, type RandomOptions } from "./random.js";
 
 /** The only element type paramlab stores. PyTorch's default float dtype. */
 export type DType = "float32";
@@ -151,6 +152,39 @@ export class Tensor {
   /** Fills with zeros, in place. */
   zero_(): this {
     this.data.fill(0);
+    return this;
+  }
+
+  /**
+   * Fills with uniform samples in [from, to), in place; same draws as PyTorch's `uniform_`.
+   *
+   * @example
+   * zeros(3).uniform_(-1, 1);
+   */
+  uniform_(from = 0, to = 1, options?: RandomOptions): this {
+    uniformFill(this.data, from, to, options);
+    return this;
+  }
+
+  /**
+   * Fills with normal samples N(mean, std²), in place; same draws as PyTorch's `normal_`.
+   *
+   * @example
+   * zeros(4, 4).normal_(0, 0.02);
+   */
+  normal_(mean = 0, std = 1, options?: RandomOptions): this {
+    normalFill(this.data, mean, std, options);
+    return this;
+  }
+
+  /**
+   * Fills with 1 (probability `p`) or 0, in place; same draws as PyTorch's `bernoulli_(p)`.
+   *
+   * @example
+   * zeros(8).bernoulli_(0.3);
+   */
+  bernoulli_(p = 0.5, options?: RandomOptions): this {
+    bernoulliFill(this.data, p, options);
     return this;
   }
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Generator, manualSeed, rand, randn, Tensor, initialSeed } from "../../lib/index.js";
+import { Generator, manualSeed, rand, randn, randint, randperm, Tensor, initialSeed, zeros } from "../../lib/index.js";
 import { bernoulliFill, normalFill, uniformFill } from "../../lib/tensor/random.js";
 
 // Recorded from torch 1.13 by test/fixtures/tensor_random.py.
@@ -33,6 +33,11 @@ const calls: Record<string, () => Tensor> = {
   "normal_(1.5, 2) x 7": () => fill(7, (d) => normalFill(d, 1.5, 2)),
   "bernoulli_(0.3) x 50": () => fill(50, (d) => bernoulliFill(d, 0.3)),
   "large seed 2**40+5": () => rand(4),
+  "randint(0, 10, (8,))": () => randint(0, 10, [8]),
+  "randint(-5, 1000003, (2, 3))": () => randint(-5, 1000003, [2, 3]),
+  "randperm(10)": () => randperm(10),
+  "randperm(57)": () => randperm(57),
+  "t.uniform_(2, 4) then t.normal_() then t.bernoulli_(0.7)": () => cat(zeros(5).uniform_(2, 4), zeros(17).normal_(), zeros(6).bernoulli_(0.7)),
 };
 
 for (const c of fixture.cases) {
@@ -83,4 +88,10 @@ test("bad sizes and arguments name what was given", () => {
   assert.throws(() => uniformFill(new Float32Array(3), 1, 0), /uniform_ expects to return a \[from, to\) range, but found from=1 > to=0/);
   assert.throws(() => bernoulliFill(new Float32Array(3), 1.5), /bernoulli_ expects p to be in \[0, 1\], but got p=1.5/);
   assert.throws(() => rand([2], { generator: 5 as never }), /rand\(\)|generator must be a Generator/);
+});
+
+test("randint and randperm reject bad arguments", () => {
+  assert.throws(() => randint(3, 3, [2]), /random_ expects 'from' to be less than 'to', but got from=3 >= to=3/);
+  assert.throws(() => randint(0, 1.5, [2]), /random_ expects integer bounds, got from=0, to=1.5/);
+  assert.throws(() => randperm(-1), /randperm\(\): n must be a non-negative integer, got -1/);
 });
