@@ -15,6 +15,8 @@ import { ChainedSchedulerBase, checkSchedulers } from "./sequential_lr.js";
 export class ChainedScheduler extends ChainedSchedulerBase {
   _schedulers: LRScheduler[];
 
+  // Porting note: the optional `optimizer` argument and the per-scheduler checks are current
+  // PyTorch's; 1.13 took only the schedulers.
   constructor(schedulers: readonly LRScheduler[], optimizer?: OptimizerLike) {
     const opt = optimizer ?? (Array.isArray(schedulers) && schedulers.length > 0 ? schedulers[0]?.optimizer : undefined);
     if (!opt) checkSchedulers("ChainedScheduler", {} as OptimizerLike, schedulers); // throws PyTorch's message

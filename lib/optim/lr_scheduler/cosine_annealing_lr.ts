@@ -32,6 +32,8 @@ export class CosineAnnealingLR extends LRScheduler {
     this.warnGetLrOutsideStep();
     const groups = this.optimizer.paramGroups;
     const { T_max, eta_min, lastEpoch: t } = this;
+    // Porting note: 1.13 tested `last_epoch == 0` here, so resuming used the closed form at
+    // construction; current PyTorch keeps the current lr during the initial step (followed).
     if (this._isInitial) return groups.map((g) => g.lr);
     if (this._stepCount === 1 && t > 0) {
       return this.base_lrs.map((b) => eta_min + ((b - eta_min) * (1 + Math.cos((t * Math.PI) / T_max))) / 2);

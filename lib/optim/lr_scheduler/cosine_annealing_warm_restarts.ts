@@ -60,6 +60,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       epoch = this.lastEpoch + 1;
       this.T_cur = this.T_cur + 1;
       if (this.T_cur >= this.T_i) {
+        // Porting note: 1.13 subtracted T_i; current PyTorch takes the remainder (same for unit steps).
         this.T_cur = this.T_cur % this.T_i;
         this.T_i = this.T_i * this.T_mult;
       }

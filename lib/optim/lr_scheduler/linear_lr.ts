@@ -40,6 +40,8 @@ export class LinearLR extends LRScheduler {
     this.warnGetLrOutsideStep();
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.start_factor);
+    // Porting note: 1.13 had no `_is_initial` test, so resuming (last_epoch >= 0) moved the factor one
+    // step ahead at construction; current PyTorch keeps the lr, which is followed here.
     if (this._isInitial || this.lastEpoch > this.total_iters) return groups.map((g) => g.lr);
     const d = this.end_factor - this.start_factor;
     const f = 1.0 + d / (this.total_iters * this.start_factor + (this.lastEpoch - 1) * d);

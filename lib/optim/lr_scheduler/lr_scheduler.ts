@@ -166,6 +166,9 @@ export abstract class LRScheduler {
     this._lastLr = groups.map((g) => g.lr);
   }
 
+  // Porting note: PyTorch patches `optimizer.step` to notice the call (1.13 counted
+  // `optimizer._step_count`, current PyTorch sets `_opt_called`); paramlab's Optimizer counts its
+  // steps itself (`stepCount`). PyTorch's `verbose` argument (deprecated) is not ported.
   protected warnIfOptimizerNotStepped(): void {
     const opt = this.optimizer;
     if (typeof opt.stepCount !== "number" || opt.stepCount >= 1 || warnedOptimizers.has(opt)) return;

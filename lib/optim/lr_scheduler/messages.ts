@@ -61,6 +61,7 @@ export const lrLambdaNotFunction = (given: unknown) => `lr_lambda should be a fu
 // ---- ConstantLR / LinearLR ----------------------------------------------------------------------
 
 export const constantFactor = () => "Constant multiplicative factor expected to be between 0 and 1.";
+// Porting note: 1.13 said "Starting multiplicative factor expected to be between 0 and 1."
 export const linearStartFactor = () =>
   "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.";
 export const linearEndFactor = () => "Ending multiplicative factor expected to be between 0 and 1.";
@@ -108,6 +109,7 @@ export const scaleModeInvalid = (given: unknown) =>
   `scale_mode must be one of 'cycle' or 'iterations', instead got ${describeValue(given)}`;
 export const totalStepsOrEpochs = () => "You must define either total_steps OR (epochs AND steps_per_epoch)";
 export const pctStart = (given: unknown) => `Expected float between 0 and 1 pct_start, but got ${describeValue(given)}`;
+// Porting note: 1.13 wrote "must by one of"; current PyTorch's "must be one of" is used.
 export const annealStrategy = (given: unknown) =>
   `anneal_strategy must be one of 'cos' or 'linear', instead got ${String(given)}`;
 export const steppedPastTotal = (stepNum: number, total: number) =>

@@ -28,6 +28,8 @@ export class MultiplicativeLR extends LRScheduler {
   getLr(): number[] {
     this.warnGetLrOutsideStep();
     const groups = this.optimizer.paramGroups;
+    // Porting note: 1.13 tested `last_epoch > 0`; current PyTorch tests the initial step (followed),
+    // which differs only when resuming.
     if (this._isInitial) return groups.map((g) => g.lr);
     return groups.map((g, i) => g.lr * this.lr_lambdas[i](this.lastEpoch));
   }

@@ -162,6 +162,7 @@ export class OneCycleLR extends LRScheduler {
   getLr(): number[] {
     this.warnGetLrOutsideStep();
     const stepNum = this.lastEpoch;
+    // Porting note: 1.13's message reported step_num + 1; current PyTorch reports step_num (followed).
     if (stepNum > this.total_steps) throw new ValueError(msg.steppedPastTotal(stepNum, this.total_steps));
     const phases = this._schedule_phases;
     return this.optimizer.paramGroups.map((group) => {

@@ -55,6 +55,8 @@ export class SequentialLR extends LRScheduler {
     this.base_lrs = optimizer.paramGroups.map((g) => g.initial_lr as number);
   }
 
+  // Porting note: 1.13 decremented each direct scheduler's last_epoch; current PyTorch recurses
+  // into nested SequentialLR / ChainedScheduler (followed).
   private recursiveUndo(sched: LRScheduler = this): void {
     if (sched instanceof SequentialLR || sched instanceof ChainedSchedulerBase) {
       for (const s of sched._schedulers) this.recursiveUndo(s);

@@ -257,3 +257,19 @@ test("CyclicLR and OneCycleLR cycle Adam's beta1 like SGD's momentum (current Py
     assert.equal(s.cyclesMomentum(), "beta1");
   }
 });
+
+test("resuming keeps the current lr during the initial step (current PyTorch, not 1.13)", () => {
+  // ExponentialLR, resumed at last_epoch 3 with lr already at 0.1 * 0.9^3: construction must not
+  // decay again (1.13 did), and the next step gives 0.1 * 0.9^4.
+  const opt = makeOptimizer("sgd");
+  for (const g of opt.paramGroups) {
+    g.initial_lr = g.lr;
+    g.lr = g.lr * 0.9 ** 3;
+  }
+  const s = new S.ExponentialLR(opt, { gamma: 0.9, last_epoch: 3 });
+  assertRel(opt.paramGroups[0].lr, 0.1 * 0.9 ** 3, "after construction");
+  opt.step();
+  s.step();
+  assertRel(opt.paramGroups[0].lr, 0.1 * 0.9 ** 4, "next step");
+  assert.equal(s.lastEpoch, 5);
+});
