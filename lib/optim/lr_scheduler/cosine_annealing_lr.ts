@@ -1,3 +1,5 @@
+import { ValueError } from "../../errors.js";
+import * as msg from "./messages.js";
 import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
 import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
 
@@ -24,6 +26,8 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     const o = readOptions("CosineAnnealingLR", options, ["T_max", "eta_min", "last_epoch"]);
     this.T_max = numberOption("T_max", required("CosineAnnealingLR", "T_max", o.T_max));
+    // Porting note: PyTorch does not check T_max and fails with ZeroDivisionError when stepped.
+    if (!(this.T_max > 0)) throw new ValueError(msg.positiveNumber("T_max", this.T_max));
     this.eta_min = numberOption("eta_min", o.eta_min ?? 0.0);
     this.initialize(o.last_epoch ?? -1);
   }

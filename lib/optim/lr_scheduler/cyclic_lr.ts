@@ -66,6 +66,9 @@ export class CyclicLR extends LRScheduler {
     this.max_lrs = perGroup("max_lr", groups, required("CyclicLR", "max_lr", o.max_lr));
     const up = numberOption("step_size_up", o.step_size_up ?? 2000);
     const down = o.step_size_down == null ? up : numberOption("step_size_down", o.step_size_down);
+    // Porting note: PyTorch does not check these and fails with ZeroDivisionError when stepped.
+    if (!(up > 0)) throw new ValueError(msg.positiveNumber("step_size_up", up));
+    if (!(down >= 0)) throw new ValueError(msg.nonNegativeNumber("step_size_down", down));
     this.total_size = up + down;
     this.step_ratio = up / this.total_size;
     const mode = o.mode ?? "triangular";
@@ -101,7 +104,7 @@ export class CyclicLR extends LRScheduler {
       { key: "max_lr", value: collapse(this.max_lrs) },
       { key: "step_size_up", value: up },
       { key: "step_size_down", value: down, default: up },
-      { key: "mode", value: scaleFn ? "custom" : mode, default: "triangular" },
+      ...(scaleFn ? [] : [{ key: "mode", value: mode, default: "triangular" }]),
       { key: "gamma", value: this.gamma, default: 1.0 },
       ...(scaleFn ? [{ key: "scale_fn", value: scaleFn }, { key: "scale_mode", value: this.scale_mode }] : []),
       { key: "cycle_momentum", value: this.cycle_momentum, default: true },

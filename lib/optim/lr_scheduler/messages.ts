@@ -70,6 +70,8 @@ export const linearEndFactor = () => "Ending multiplicative factor expected to b
 
 export const positiveInteger = (name: string, given: unknown) =>
   `Expected positive integer ${name}, but got ${describeValue(given)}`;
+export const positiveNumber = (name: string, given: unknown) => `${name} must be > 0, got ${describeValue(given)}`;
+export const nonNegativeNumber = (name: string, given: unknown) => `${name} must be >= 0, got ${describeValue(given)}`;
 export const milestonesNotArray = (given: unknown) =>
   `milestones must be an array of integers, got ${describeValue(given)}`;
 

@@ -33,7 +33,7 @@ interface FastPath {
  *
  * @example
  * const trace = optim.lr_scheduler.simulate(opt, (o) => new OneCycleLR(o, { max_lr: 0.01, total_steps: 1000 }), { steps: 1000 });
- * trace.lr[0][300]; // 0.01 — the peak
+ * trace.lr[0][299]; // 0.01: the peak, at step pct_start * total_steps - 1
  */
 export function simulate(
   optimizer: OptimizerLike,
