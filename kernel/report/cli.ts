@@ -3,14 +3,13 @@
  * Jupyter server and write DIR/NAME.ipynb (executed) and DIR/NAME.html (self-contained report).
  * kernel/cli.ts dispatches `paramlab report ...` here.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { stripAnsi } from "./ansi.js";
-import { packageRoot } from "./assets.js";
 import { describeError, executeNotebook, type CellEvent } from "./execute.js";
 import { renderIndexHtml, renderNotebookHtml, type IndexEntry } from "./html.js";
 import { clearedCopy, readNotebook, writeNotebook, type Notebook } from "./notebook.js";
+import { writeTemporaryKernelspec } from "./kernelspec.js";
 import { JupyterServer } from "./server.js";
 
 export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb... --out DIR [options]
@@ -158,23 +157,6 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
   return opts;
 }
 
-/** A kernelspec directory pointing at this build's kernel, so a report never runs a stale install. */
-function privateKernelspec(): string {
-  const cli = join(packageRoot(), "dist", "kernel", "cli.js");
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build paramlab first (npm run build)`);
-  const dir = mkdtempSync(join(tmpdir(), "paramlab-report-"));
-  const spec = join(dir, "kernels", "paramlab");
-  mkdirSync(spec, { recursive: true });
-  const kernelJson = {
-    argv: [process.execPath, cli, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (paramlab)",
-    language: "typescript",
-    metadata: { debugger: false },
-  };
-  writeFileSync(join(spec, "kernel.json"), JSON.stringify(kernelJson, null, 2));
-  return dir;
-}
-
 function commonDir(paths: string[]): string {
   const split = paths.map((p) => dirname(resolve(p)).split(sep));
   const first = split[0]!;
@@ -201,27 +183,38 @@ interface NotebookRun {
 
 type Services = typeof import("@jupyterlab/services");
 
+/** Where the CLI writes; tests pass their own. */
+export interface ReportIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_IO: ReportIO = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
 /** `paramlab report ...` (argv after the word "report"); resolves to the process exit code. */
-export async function runReportCli(argv: string[]): Promise<number> {
+export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): Promise<number> {
   let opts: ReportOptions | undefined;
   try {
     opts = parseReportArgs(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`paramlab report: error: ${err.message}\n\n${REPORT_USAGE}\n`);
+      io.err(`paramlab report: error: ${err.message}\n\n${REPORT_USAGE}\n`);
       return 2;
     }
     throw err;
   }
   if (!opts) {
-    process.stdout.write(`${REPORT_USAGE}\n`);
+    io.out(`${REPORT_USAGE}\n`);
     return 0;
   }
   const options = opts;
   const say = (line: string) => {
-    if (!options.quiet) process.stdout.write(`${line}\n`);
+    if (!options.quiet) io.out(`${line}\n`);
   };
-  const fail = (line: string) => process.stderr.write(`${line}\n`);
+  const fail = (line: string) => io.err(`${line}\n`);
 
   // Read every notebook first: a typo in the last one should not cost a full run.
   const sources = new Map<string, Notebook>();
@@ -265,7 +258,7 @@ export async function runReportCli(argv: string[]): Promise<number> {
         settings = services.ServerConnection.makeSettings({ baseUrl: base, token: options.token ?? "", appendToken: true });
         say(`paramlab report: using the Jupyter server at ${base}`);
       } else {
-        if (!kernelName) kernelspecDir = privateKernelspec();
+        if (!kernelName) kernelspecDir = writeTemporaryKernelspec();
         rootDir = commonDir(options.notebooks);
         const started = performance.now();
         server = await JupyterServer.start({ rootDir, jupyterPath: kernelspecDir ? [kernelspecDir] : [] });
@@ -326,7 +319,7 @@ export async function runReportCli(argv: string[]): Promise<number> {
     if (exitCode === 0 && !stopRequested) {
       const htmlFiles = index.map((e) => join(options.out, e.file));
       say(`paramlab report: ${index.length} report${index.length === 1 ? "" : "s"} in ${resolve(options.out)}${sep}` + (index.length > 1 ? ` (start at ${join(options.out, "index.html")})` : ""));
-      if (options.quiet) process.stdout.write(`${htmlFiles.join("\n")}\n`);
+      if (options.quiet) io.out(`${htmlFiles.join("\n")}\n`);
     }
   } catch (err) {
     fail(`paramlab report: error: ${(err as Error).message}`);

@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseReportArgs, REPORT_USAGE, runReportCli } from "../../kernel/report/cli.js";
+
+const FIXTURE = join(__dirname, "fixtures", "sample.ipynb");
+
+/** Runs the CLI in-process, capturing what it writes. */
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runReportCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+const BAD_INPUT: Array<[string[], string]> = [
+  [[], "no notebooks given (expected one or more .ipynb files)"],
+  [[FIXTURE], "--out DIR is required (the directory for the .ipynb and .html reports)"],
+  [[FIXTURE, "--out"], "--out needs a value"],
+  [[FIXTURE, "--out", "x", "--frobnicate"], 'unknown option "--frobnicate"'],
+  [[FIXTURE, "--out", "x", "--timeout", "soon"], '--timeout must be a positive number of seconds, got "soon"'],
+  [[FIXTURE, "--out", "x", "--timeout=-1"], '--timeout must be a positive number of seconds, got "-1"'],
+  [["notes.txt", "--out", "x"], '"notes.txt" is not a notebook (expected a .ipynb file)'],
+  [["missing.ipynb", "--out", "x"], "notebook not found: missing.ipynb"],
+  [[FIXTURE, "--out", "x", "--token", "t"], "--token needs --server URL"],
+  [[FIXTURE, "--out", "x", "--server", "localhost:8888"], '--server must be an http(s) URL such as http://127.0.0.1:8888/, got "localhost:8888"'],
+  [[FIXTURE, "--out", join(__dirname, "fixtures")], `--out ${join(__dirname, "fixtures")} would overwrite the source notebook ${FIXTURE}; choose another directory`],
+  [[FIXTURE, "--out", "x", "--allow-errors=yes"], "--allow-errors takes no value"],
+  [[FIXTURE, "--out", "x", "--no-execute", "--kernel", "python3"], "--no-execute does not run a kernel, so it takes no --server / --kernel"],
+];
+
+for (const [argv, message] of BAD_INPUT) {
+  test(`paramlab report ${argv.join(" ") || "(no arguments)"} exits 2 with "${message}" and the usage`, async () => {
+    const { code, out, err } = await capture(argv);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.equal(err, `paramlab report: error: ${message}\n\n${REPORT_USAGE}\n`);
+  });
+}
+
+test("two notebooks with the same file name are refused (their reports would collide)", () => {
+  const other = join(__dirname, "fixtures", "dup", "sample.ipynb");
+  assert.throws(() => parseReportArgs([FIXTURE, other, "--out", "x"]), /notebook not found|both named sample\.ipynb/);
+});
+
+test("--help prints the usage and exits 0", async () => {
+  const { code, out } = await capture(["--help"]);
+  assert.equal(code, 0);
+  assert.equal(out, `${REPORT_USAGE}\n`);
+});
+
+test("options parse with spaces or =, and the same notebook given twice runs once", () => {
+  const opts = parseReportArgs([FIXTURE, "--out=dir", "--timeout", "2.5", "--allow-errors", FIXTURE, "--server=http://127.0.0.1:1/", "--token", "abc"])!;
+  assert.deepEqual(opts, {
+    notebooks: [FIXTURE],
+    out: "dir",
+    timeoutSeconds: 2.5,
+    allowErrors: true,
+    execute: true,
+    quiet: false,
+    server: "http://127.0.0.1:1/",
+    token: "abc",
+  });
+});
+
+test("a file that is not a notebook is reported by name before anything runs", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "paramlab-cli-"));
+  try {
+    const bad = join(dir, "bad.ipynb");
+    require("node:fs").writeFileSync(bad, '{"cells": 3, "nbformat": 4}');
+    const { code, err } = await capture([bad, "--out", join(dir, "out")]);
+    assert.equal(code, 2);
+    assert.equal(err, `paramlab report: error: ${bad} is not a notebook: "cells" is missing or not an array\n`);
+    assert.ok(!existsSync(join(dir, "out")), "nothing written");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--no-execute exports saved outputs to DIR/NAME.html without a kernel", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "paramlab-cli-"));
+  try {
+    const { code, out } = await capture([FIXTURE, "--out", dir, "--no-execute"]);
+    assert.equal(code, 0, out);
+    const html = readFileSync(join(dir, "sample.html"), "utf8");
+    assert.match(html, /<title>Fixture &lt;script&gt;alert\(1\)&lt;\/script&gt; report<\/title>/);
+    assert.match(html, /Not re-executed/);
+    assert.ok(!existsSync(join(dir, "sample.ipynb")), "no executed notebook without execution");
+    assert.match(out, /\[1\/1\] .*sample\.ipynb \(4 code cells\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

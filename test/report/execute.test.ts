@@ -1,0 +1,128 @@
+/**
+ * The report runner end to end against a real Jupyter server, with Debian's Python kernel
+ * (ipykernel): checks execution, output collection (streams, display updates across cells,
+ * errors), stop-on-error, --allow-errors and the per-cell timeout independently of the paramlab
+ * kernel. Skipped when no `jupyter server` is installed.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runReportCli } from "../../kernel/report/cli.js";
+import { findJupyter } from "../../kernel/report/server.js";
+import type { Notebook } from "../../kernel/report/notebook.js";
+
+let jupyter: string | undefined;
+try {
+  jupyter = findJupyter();
+} catch {
+  jupyter = undefined;
+}
+const skip = jupyter ? false : "no `jupyter server` installed (Debian: jupyter-server python3-ipykernel)";
+
+let dir = "";
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "paramlab-exec-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function pythonNotebook(name: string, cells: string[]): string {
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+    cells: cells.map((source) =>
+      source.startsWith("# md\n")
+        ? { cell_type: "markdown", metadata: {}, source: source.slice(5) }
+        : { cell_type: "code", metadata: {}, source, execution_count: null, outputs: [] },
+    ),
+  };
+  const path = join(dir, `${name}.ipynb`);
+  writeFileSync(path, JSON.stringify(nb));
+  return path;
+}
+
+async function run(argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await runReportCli([...argv, "--kernel", "python3"], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+const CELLS = [
+  "# md\n# Python run",
+  "import os, sys\nprint(os.path.basename(os.getcwd()))\nprint('warn', file=sys.stderr)\n6 * 7",
+  "from IPython.display import display, HTML\nh = display(HTML('<b>first</b>'), display_id=True)",
+  "h.update(HTML('<b>second</b>'))\nfor i in range(3): print(i)",
+  "",
+  "raise ValueError('broken <here>')",
+  "print('after the error')",
+];
+
+test("executes every cell in the notebook's directory and writes NAME.ipynb and NAME.html", { skip, timeout: 120_000 }, async () => {
+  const path = pythonNotebook("ok", CELLS.slice(0, 5));
+  const out = join(dir, "out-ok");
+  const { code, out: stdout, err } = await run([path, "--out", out]);
+  assert.equal(code, 0, err);
+  assert.match(stdout, /started a Jupyter server at http:\/\/127\.0\.0\.1:\d+\//);
+  assert.match(stdout, /cell 1\/4 ok/);
+  assert.match(stdout, /cell 4\/4 empty/);
+  const nb = JSON.parse(readFileSync(join(out, "ok.ipynb"), "utf8")) as Notebook;
+  const code1 = nb.cells[1]!;
+  assert.equal(code1.cell_type, "code");
+  if (code1.cell_type !== "code") return;
+  assert.equal(code1.execution_count, 1);
+  assert.deepEqual(code1.outputs, [
+    { output_type: "stream", name: "stdout", text: [`${dir.split("/").pop()}\n`] },
+    { output_type: "stream", name: "stderr", text: ["warn\n"] },
+    { output_type: "execute_result", execution_count: 1, data: { "text/plain": ["42"] }, metadata: {} },
+  ]);
+  // update_display_data from cell 3 rewrote cell 2's output; streams of one cell merged.
+  const display = nb.cells[2]!.cell_type === "code" ? nb.cells[2]!.outputs[0] : undefined;
+  assert.deepEqual(display && "data" in display ? display.data["text/html"] : undefined, ["<b>second</b>"]);
+  assert.ok(!("transient" in (display ?? {})), "transient ids are not saved");
+  const stream = nb.cells[3]!.cell_type === "code" ? nb.cells[3]!.outputs : [];
+  assert.deepEqual(stream, [{ output_type: "stream", name: "stdout", text: ["0\n", "1\n", "2\n"] }]);
+  assert.equal(nb.metadata.language_info?.name, "python");
+  const html = readFileSync(join(out, "ok.html"), "utf8");
+  assert.match(html, /<b>second<\/b>/);
+  assert.match(html, /All cells ran without errors/);
+});
+
+test("a failing cell stops the run with the notebook, cell number and error, exit 1", { skip, timeout: 120_000 }, async () => {
+  const path = pythonNotebook("fails", CELLS);
+  const out = join(dir, "out-fail");
+  const { code, out: stdout, err } = await run([path, "--out", out]);
+  assert.equal(code, 1);
+  assert.match(err, new RegExp(`paramlab report: ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, cell 6 \\(code cell 5 of 6\\) failed: ValueError: broken <here>`));
+  assert.match(err, /stopped; the partial run is in/);
+  assert.doesNotMatch(stdout, /cell 6\/6/);
+  const nb = JSON.parse(readFileSync(join(out, "fails.ipynb"), "utf8")) as Notebook;
+  const last = nb.cells[6]!;
+  assert.ok(last.cell_type === "code" && last.outputs.length === 0 && last.execution_count === null, "later cells not run");
+});
+
+test("--allow-errors runs on past the failing cell, keeps the error in the report and exits 0", { skip, timeout: 120_000 }, async () => {
+  const path = pythonNotebook("allowed", CELLS);
+  const out = join(dir, "out-allow");
+  const { code, err } = await run([path, "--out", out, "--allow-errors"]);
+  assert.equal(code, 0);
+  assert.match(err, /--allow-errors: 1 failing cell\(s\) kept in/);
+  const nb = JSON.parse(readFileSync(join(out, "allowed.ipynb"), "utf8")) as Notebook;
+  const last = nb.cells[6]!;
+  assert.ok(last.cell_type === "code");
+  if (last.cell_type === "code") assert.deepEqual(last.outputs, [{ output_type: "stream", name: "stdout", text: ["after the error\n"] }]);
+  const html = readFileSync(join(out, "allowed.html"), "utf8");
+  assert.match(html, /1 cell error/);
+  assert.match(html, /ValueError/);
+});
+
+test("--timeout interrupts a cell that runs too long and reports it", { skip, timeout: 120_000 }, async () => {
+  const path = pythonNotebook("slow", ["import time\ntime.sleep(60)", "print('not reached')"]);
+  const started = Date.now();
+  const { code, err } = await run([path, "--out", join(dir, "out-slow"), "--timeout", "2"]);
+  assert.equal(code, 1);
+  assert.ok(Date.now() - started < 40_000, "did not wait for the cell");
+  assert.match(err, /cell 1 \(code cell 1 of 2\) failed: CellTimeoutError: cell 1 did not finish within 2 s/);
+});
