@@ -1,5 +1,5 @@
 export type { ScheduleTrace } from "./trace.js";
-export { LRScheduler } from "./lr_scheduler.js";
+export { LRScheduler, LRScheduler as _LRScheduler } from "./lr_scheduler.js";
 export type { CycledMomentum, OptimizerLike, SchedulerStateDict } from "./lr_scheduler.js";
 export { LambdaLR } from "./lambda_lr.js";
 export type { LambdaLROptions, LrLambda } from "./lambda_lr.js";
@@ -30,6 +30,7 @@ export type { ReduceLROnPlateauOptions } from "./reduce_lr_on_plateau.js";
 export { SequentialLR } from "./sequential_lr.js";
 export type { SequentialLROptions } from "./sequential_lr.js";
 export { ChainedScheduler } from "./chained_scheduler.js";
+export { ParamwiseScheduler } from "./paramwise_scheduler.js";
 export { BatchSizeLRScheduler } from "./batch_size_lr_scheduler.js";
 export type { BatchSizeLRSchedulerOptions } from "./batch_size_lr_scheduler.js";
 export { simulate } from "./simulate.js";

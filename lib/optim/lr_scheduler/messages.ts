@@ -92,6 +92,11 @@ export const milestoneCount = (schedulers: number, milestones: number) =>
   `than the number of milestone points, but got number of schedulers ${schedulers} and the ` +
   `number of milestones to be equal to ${milestones}`;
 
+export const paramwiseCount = (schedulers: number, groups: number) =>
+  `Number of schedulers must match the number of parameter groups in the optimizer. Got ${schedulers} schedulers and ${groups} parameter groups.`;
+
+export const paramwiseSameOptimizer = () => "All schedulers must use the same optimizer instance.";
+
 // ---- ReduceLROnPlateau --------------------------------------------------------------------------
 
 export const plateauFactor = () => "Factor should be < 1.0.";

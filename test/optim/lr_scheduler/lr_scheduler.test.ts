@@ -275,3 +275,34 @@ test("resuming keeps the current lr during the initial step (current PyTorch, no
   assertRel(opt.paramGroups[0].lr, 0.1 * 0.9 ** 4, "next step");
   assert.equal(s.lastEpoch, 5);
 });
+
+test("ParamwiseScheduler: each group follows its own scheduler (closed forms by hand)", () => {
+  const opt = makeOptimizer("sgd");
+  const s = new S.ParamwiseScheduler([
+    new S.StepLR(opt, { step_size: 3, gamma: 0.5 }),
+    new S.ExponentialLR(opt, { gamma: 0.9 }),
+    new S.ConstantLR(opt, { factor: 0.5, total_iters: 4 }),
+  ]);
+  for (let t = 0; t < 12; t++) {
+    if (t > 0) {
+      opt.step();
+      s.step();
+    }
+    assertRel(opt.paramGroups[0].lr, 0.1 * 0.5 ** Math.floor(t / 3), `group 0 step ${t}`);
+    assertRel(opt.paramGroups[1].lr, 0.05 * 0.9 ** t, `group 1 step ${t}`);
+    assertRel(opt.paramGroups[2].lr, 0.01 * (t < 4 ? 0.5 : 1), `group 2 step ${t}`);
+  }
+  assert.deepEqual(s.getLastLr(), opt.paramGroups.map((g) => g.lr));
+  assertThrowsMessage(() => new S.ParamwiseScheduler([new S.StepLR(opt, { step_size: 3 })]), ValueError, msg.paramwiseCount(1, 3));
+  const other = makeOptimizer("sgd");
+  assertThrowsMessage(
+    () => new S.ParamwiseScheduler([new S.StepLR(opt, { step_size: 3 }), new S.StepLR(other, { step_size: 3 }), new S.StepLR(opt, { step_size: 3 })]),
+    ValueError,
+    msg.paramwiseSameOptimizer(),
+  );
+  const trace = S.simulate(makeOptimizer("sgd"), (o) => new S.ParamwiseScheduler([
+    new S.StepLR(o, { step_size: 3, gamma: 0.5 }), new S.ExponentialLR(o, { gamma: 0.9 }), new S.ConstantLR(o, { factor: 0.5, total_iters: 4 }),
+  ]), { steps: 12 });
+  assertRel(trace.lr[1][11], 0.05 * 0.9 ** 11, "simulated");
+  assert.equal(trace.description, "ParamwiseScheduler(schedulers=[StepLR(step_size=3, gamma=0.5), ExponentialLR(gamma=0.9), ConstantLR(factor=0.5, total_iters=4)])");
+});
