@@ -4,7 +4,7 @@
  * `manualSeed(s)` followed by the same calls gives PyTorch's values.
  */
 import { describeValue, ValueError } from "../errors.js";
-import { defaultGenerator, normalFill, uniformFill, type Generator } from "../tensor/random.js";
+import { defaultGenerator, normalFill, permutationFill, uniformFill, type Generator } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Nonlinearities `calculateGain` knows, PyTorch's names. */
@@ -279,4 +279,138 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
   checkTensor(t, "kaimingNormal_");
   if (t.shape.includes(0)) return t;
   return normal_(t, 0, kaimingStd(t, options), options);
+}
+
+/**
+ * Fills a `(out, in, *kernel)` weight with the Dirac delta: each output channel (in each of
+ * `groups` groups) copies one input channel at the kernel's centre, so a convolution starts as
+ * the identity.
+ *
+ * @example
+ * nn.init.dirac_(conv.weight); // conv(x) == x where channel counts match
+ */
+export function dirac_(t: Tensor, groups = 1): Tensor {
+  checkTensor(t, "dirac_");
+  const dims = t.shape.length;
+  if (dims < 3 || dims > 5) throw new ValueError(`Only tensors with 3, 4, or 5 dimensions are supported (got ${dims}-d shape [${t.shape.join(", ")}])`);
+  if (!Number.isInteger(groups) || groups <= 0 || t.shape[0] % groups !== 0) {
+    throw new ValueError(`dim 0 must be divisible by groups (got dim 0 = ${t.shape[0]}, groups = ${describeValue(groups)})`);
+  }
+  const outPerGroup = t.shape[0] / groups;
+  const minDim = Math.min(outPerGroup, t.shape[1]);
+  const kernel = t.shape.slice(2);
+  const strides: number[] = [];
+  let s = 1;
+  for (let d = dims - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= t.shape[d];
+  }
+  t.data.fill(0);
+  for (let g = 0; g < groups; g++) {
+    for (let d = 0; d < minDim; d++) {
+      let off = (g * outPerGroup + d) * strides[0] + d * strides[1];
+      kernel.forEach((k, i) => (off += Math.floor(k / 2) * strides[2 + i]));
+      t.data[off] = 1;
+    }
+  }
+  return t;
+}
+
+/**
+ * Fills with a (semi-)orthogonal matrix: the Q of a QR decomposition of a normal sample, signs
+ * fixed by R's diagonal, times `gain`; trailing dimensions are flattened. Same draws as PyTorch,
+ * so the values equal PyTorch's to float32 precision.
+ *
+ * @example
+ * nn.init.orthogonal_(rnn.weight_hh, nn.init.calculateGain("tanh"));
+ */
+export function orthogonal_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  checkTensor(t, "orthogonal_");
+  if (t.shape.length < 2) throw new ValueError(`Only tensors with 2 or more dimensions are supported (got shape [${t.shape.join(", ")}])`);
+  if (t.numel === 0) return t;
+  const rows = t.shape[0];
+  const cols = t.numel / rows;
+  const flat = new Float32Array(rows * cols);
+  normalFill(flat, 0, 1, { generator: options.generator ?? defaultGenerator });
+  // Work on an m x n matrix with m >= n (the transpose when rows < cols), in double.
+  const transpose = rows < cols;
+  const m = transpose ? cols : rows;
+  const n = transpose ? rows : cols;
+  const a: number[][] = Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => (transpose ? flat[j * cols + i] : flat[i * cols + j])));
+  const q = householderQ(a, m, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = q[i][j] * gain;
+      if (transpose) t.data[j * cols + i] = v;
+      else t.data[i * cols + j] = v;
+    }
+  }
+  return t;
+}
+
+/** Thin Q (m x n) of A = QR with R's diagonal made non-negative (what PyTorch's sign fix gives). */
+function householderQ(a: number[][], m: number, n: number): number[][] {
+  const r = a.map((row) => [...row]);
+  const vs: number[][] = [];
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += r[i][k] ** 2;
+    norm = Math.sqrt(norm);
+    const alpha = r[k][k] > 0 ? -norm : norm;
+    const v = new Array(m).fill(0);
+    for (let i = k; i < m; i++) v[i] = r[i][k];
+    v[k] -= alpha;
+    let vnorm = 0;
+    for (let i = k; i < m; i++) vnorm += v[i] ** 2;
+    vs.push(v);
+    if (vnorm === 0) continue;
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i] * r[i][j];
+      const f = (2 * dot) / vnorm;
+      for (let i = k; i < m; i++) r[i][j] -= f * v[i];
+    }
+  }
+  // Q = H_0 H_1 ... H_{n-1} applied to the first n columns of the identity.
+  const q: number[][] = Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    let vnorm = 0;
+    for (let i = k; i < m; i++) vnorm += v[i] ** 2;
+    if (vnorm === 0) continue;
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i] * q[i][j];
+      const f = (2 * dot) / vnorm;
+      for (let i = k; i < m; i++) q[i][j] -= f * v[i];
+    }
+  }
+  // Make R's diagonal non-negative: flip the matching columns of Q.
+  for (let j = 0; j < n; j++) {
+    if (r[j][j] < 0) for (let i = 0; i < m; i++) q[i][j] = -q[i][j];
+  }
+  return q;
+}
+
+/**
+ * Fills a 2-D tensor with N(0, std²) samples, then zeroes `ceil(sparsity * rows)` random rows in
+ * each column (a `randperm` per column, as PyTorch).
+ *
+ * @example
+ * nn.init.sparse_(zeros(10, 4), 0.3);
+ */
+export function sparse_(t: Tensor, sparsity: number, std = 0.01, options: InitOptions = {}): Tensor {
+  checkTensor(t, "sparse_");
+  if (t.shape.length !== 2) throw new ValueError(`Only tensors with 2 dimensions are supported (got ${t.shape.length}-d shape [${t.shape.join(", ")}])`);
+  if (typeof sparsity !== "number" || !(sparsity >= 0 && sparsity <= 1)) throw new ValueError(`sparse_(): sparsity must be in [0, 1], got ${describeValue(sparsity)}`);
+  const g = options.generator ?? defaultGenerator;
+  const [rows, cols] = t.shape;
+  const numZeros = Math.ceil(sparsity * rows);
+  normalFill(t.data, 0, std, { generator: g });
+  const perm = new Float32Array(rows);
+  for (let c = 0; c < cols; c++) {
+    permutationFill(perm, { generator: g });
+    for (let k = 0; k < numZeros; k++) t.data[perm[k] * cols + c] = 0;
+  }
+  return t;
 }

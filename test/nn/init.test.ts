@@ -16,6 +16,10 @@ const calls: Record<string, () => { data: Float32Array; shape: number[] }> = {
   "kaiming_normal_(empty(2, 3)) scalar path": () => init.kaimingNormal_(zeros(2, 3)),
   "trunc_normal_(empty(40), std=0.5)": () => init.truncNormal_(zeros(40), 0, 0.5),
   "eye_(empty(3, 5))": () => init.eye_(zeros(3, 5)),
+  "dirac_(empty(4, 2, 3, 3), groups=2)": () => init.dirac_(zeros(4, 2, 3, 3), 2),
+  "orthogonal_(empty(6, 4))": () => init.orthogonal_(zeros(6, 4)),
+  "orthogonal_(empty(3, 2, 4), gain=2)": () => init.orthogonal_(zeros(3, 2, 4), 2),
+  "sparse_(empty(10, 4), 0.3)": () => init.sparse_(zeros(10, 4), 0.3),
 };
 
 for (const [name, expected] of Object.entries(nnFixture.init)) {
@@ -24,13 +28,14 @@ for (const [name, expected] of Object.entries(nnFixture.init)) {
       "uniform_(empty(3, 4), -2, 3)": 40, "normal_(empty(20), 1, 0.5)": 41, "xavier_uniform_(empty(3, 5))": 42,
       "xavier_normal_(empty(4, 6), gain=2)": 43, "kaiming_uniform_(empty(8, 3, 3, 3), fan_out relu)": 44,
       "kaiming_normal_(empty(16, 4))": 45, "kaiming_normal_(empty(2, 3)) scalar path": 46,
-      "trunc_normal_(empty(40), std=0.5)": 47, "eye_(empty(3, 5))": 0,
+      "trunc_normal_(empty(40), std=0.5)": 47, "eye_(empty(3, 5))": 0, "dirac_(empty(4, 2, 3, 3), groups=2)": 0,
+      "orthogonal_(empty(6, 4))": 48, "orthogonal_(empty(3, 2, 4), gain=2)": 49, "sparse_(empty(10, 4), 0.3)": 50,
     };
     manualSeed(seeds[name]);
     const t = calls[name]();
     assert.deepEqual(t.shape, expected.shape);
-    if (name.startsWith("trunc_normal_")) {
-      // erfinv is computed in double here and in float32 by PyTorch: equal to float32 precision.
+    if (name.startsWith("trunc_normal_") || name.startsWith("orthogonal_")) {
+      // erfinv / QR are computed in double here and in float32 by PyTorch: equal to float32 precision.
       assertClose(t.data, expected.values, { rtol: 1e-6, atol: 1e-6, what: name });
     } else {
       assert.deepEqual(Array.from(t.data), expected.values);
