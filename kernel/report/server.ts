@@ -19,19 +19,22 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-/** The `jupyter` executable: $PARAMLAB_JUPYTER, then PATH (conda first when active), then Debian's. */
-export function findJupyter(): string {
+/** Every `jupyter` executable worth trying: $PARAMLAB_JUPYTER, the conda environment, PATH, then Debian's. */
+export function findJupyterCandidates(): string[] {
   const fromEnv = process.env.PARAMLAB_JUPYTER;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return [fromEnv];
   const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
   if (process.env.CONDA_PREFIX) dirs.unshift(join(process.env.CONDA_PREFIX, "bin"));
-  for (const dir of [...dirs, "/usr/bin", "/usr/local/bin"]) {
-    const candidate = join(dir, "jupyter");
-    if (existsSync(candidate)) {
-      // Only a jupyter that has the `server` subcommand will do (PATH may hold a bare one).
-      const probe = spawnSync(candidate, ["server", "--version"], { encoding: "utf8", timeout: 20_000 });
-      if (probe.status === 0) return candidate;
-    }
+  const found = [...dirs, "/usr/local/bin", "/usr/bin"].map((dir) => join(dir, "jupyter")).filter((p) => existsSync(p));
+  return [...new Set(found)];
+}
+
+/** The `jupyter` to run a server with: the first candidate that has the `server` command. */
+export function findJupyter(): string {
+  for (const candidate of findJupyterCandidates()) {
+    // PATH may hold a bare jupyter (e.g. jupyter_core alone) without jupyter_server.
+    const probe = spawnSync(candidate, ["server", "--version"], { encoding: "utf8", timeout: 20_000 });
+    if (probe.status === 0) return candidate;
   }
   throw new Error(
     "cannot find a `jupyter` with the `server` command. Install Debian's jupyter-server " +
