@@ -15,16 +15,18 @@ const f = Math.fround;
 export function fmaf(a: number, b: number, c: number): number {
   return f(a * b + c);
 }
-const buf = new DataView(new ArrayBuffer(4));
+// One shared word viewed as float32 and uint32, for the exponent / mantissa bit tricks.
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
 
 function bits(x: number): number {
-  buf.setFloat32(0, x);
-  return buf.getUint32(0);
+  F32[0] = x;
+  return U32[0];
 }
 
 function fromBits(b: number): number {
-  buf.setUint32(0, b >>> 0);
-  return buf.getFloat32(0);
+  U32[0] = b >>> 0;
+  return F32[0];
 }
 
 const SQRTHF = f(0.707106781186547524);
@@ -41,7 +43,7 @@ export function log256(xIn: number): number {
   let x = Math.max(f(xIn), fromBits(0x00800000));
   const b = bits(x);
   let e = f(((b >>> 23) - 0x7f) + 1);
-  x = fromBits((b & ~0x7f800000) | bits(0.5));
+  x = fromBits((b & ~0x7f800000) | 0x3f000000); // mantissa with the exponent of 0.5
   if (x < SQRTHF) {
     e = f(e - 1);
     x = f(f(x - 1) + x);
@@ -66,8 +68,11 @@ const DP3 = f(-3.77489497744594108e-8);
 const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
 const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
 
-/** `[sin(x), cos(x)]` of a float32, as `sincos256_ps`. */
-export function sincos256(xIn: number): [number, number] {
+/** Where `sincos256` writes its result: `[sin, cos]` (no allocation per call). */
+export const SINCOS = new Float64Array(2);
+
+/** sin(x) and cos(x) of a float32, as `sincos256_ps`, written to `SINCOS`. */
+export function sincos256(xIn: number): void {
   let x = Math.abs(f(xIn));
   let signSin = xIn < 0 || Object.is(xIn, -0);
   let j = Math.trunc(f(x * FOPI)) | 0;
@@ -93,5 +98,6 @@ export function sincos256(xIn: number): [number, number] {
   ys = fmaf(ys, x, x);
   const sinAbs = polySin ? ys : yc;
   const cosAbs = polySin ? yc : ys;
-  return [signSin ? -sinAbs : sinAbs, signCos ? -cosAbs : cosAbs];
+  SINCOS[0] = signSin ? -sinAbs : sinAbs;
+  SINCOS[1] = signCos ? -cosAbs : cosAbs;
 }

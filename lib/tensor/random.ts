@@ -19,7 +19,7 @@
  * and `randperm` live in sampling.ts.
  */
 import { kindOf, ValueError } from "../errors.js";
-import { log256, sincos256 } from "./avx_mathfun.js";
+import { log256, SINCOS, sincos256 } from "./avx_mathfun.js";
 
 const N = 624;
 const M = 397;
@@ -216,9 +216,9 @@ function normalFill16(data: Float32Array, o: number, mean: number, std: number):
     const u2 = data[o + j + 8];
     const radius = Math.fround(Math.sqrt(Math.fround(-2 * log256(u1))));
     const theta = Math.fround(twoPi * u2);
-    const [s, c] = sincos256(theta);
-    const n1 = Math.fround(radius * c);
-    const n2 = Math.fround(radius * s);
+    sincos256(theta);
+    const n1 = Math.fround(radius * SINCOS[1]);
+    const n2 = Math.fround(radius * SINCOS[0]);
     // _mm256_fmadd_ps: one rounding.
     data[o + j] = n1 * std + mean;
     data[o + j + 8] = n2 * std + mean;
