@@ -92,7 +92,10 @@ export class ParameterDict extends Module {
   }
 
   protected override _memberNames(): string[] {
-    return this.#order.filter((n) => Object.prototype.hasOwnProperty.call(this, n));
+    // Entries in insertion order, then any other members (e.g. a subclass's class fields).
+    const listed = this.#order.filter((n) => Object.prototype.hasOwnProperty.call(this, n));
+    const set = new Set(listed);
+    return [...listed, ...Object.keys(this).filter((n) => !set.has(n))];
   }
 
   override registerParameter(name: string, param: Parameter | null): void {

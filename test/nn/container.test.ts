@@ -96,3 +96,13 @@ test("a Sequential nested in a model is found by namedParameters and getSubmodul
   assert.equal(net.getSubmodule("features.0"), net.features.get(0));
   assert.equal(net.getParameter("head.cls.bias").shape[0], 3);
 });
+
+test("a subclass of Sequential may add members of its own; they follow the children", () => {
+  class Residual extends nn.Sequential {
+    skip = new nn.Linear(2, 2);
+  }
+  const r = new Residual(new nn.Linear(2, 2), new nn.ReLU());
+  assert.deepEqual(names(r), ["0", "1", "skip"]);
+  assert.deepEqual(r.namedParameters().map(([n]) => n), ["0.weight", "0.bias", "skip.weight", "skip.bias"]);
+  assert.equal(r.length, 3);
+});
