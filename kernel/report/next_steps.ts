@@ -8,11 +8,15 @@ import { join, relative, resolve } from "node:path";
 export function nextSteps(dir: string): string {
   const abs = resolve(dir);
   const html = existsSync(abs) ? readdirSync(abs).filter((f) => f.endsWith(".html")).sort() : [];
-  const shown = (f: string) => relative(process.cwd(), join(abs, f)) || f;
+  const shown = (f: string) => {
+    const rel = relative(process.cwd(), join(abs, f));
+    return rel.startsWith("..") ? join(abs, f) : rel;
+  };
+  const count = html.filter((f) => f !== "index.html").length;
   const first = html.includes("index.html") ? "index.html" : html[0];
   const lines = [
     "",
-    `Done: ${html.filter((f) => f !== "index.html").length} reports in ${abs}/`,
+    `Done: ${count} report${count === 1 ? "" : "s"} in ${abs}/`,
     ...html.map((f) => `  ${shown(f)}`),
     "",
     "Each report is one self-contained HTML file (charts included) that opens offline in any browser:",
