@@ -60,7 +60,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       epoch = this.lastEpoch + 1;
       this.T_cur = this.T_cur + 1;
       if (this.T_cur >= this.T_i) {
-        // Porting note: 1.13 subtracted T_i; current PyTorch takes the remainder (same for unit steps).
+        // Porting note: 1.13 subtracted T_i; current PyTorch takes the remainder (followed). They
+        // agree for unit steps and differ only right after resuming, when T_cur starts at last_epoch.
         this.T_cur = this.T_cur % this.T_i;
         this.T_i = this.T_i * this.T_mult;
       }

@@ -306,3 +306,13 @@ test("ParamwiseScheduler: each group follows its own scheduler (closed forms by 
   assertRel(trace.lr[1][11], 0.05 * 0.9 ** 11, "simulated");
   assert.equal(trace.description, "ParamwiseScheduler(schedulers=[StepLR(step_size=3, gamma=0.5), ExponentialLR(gamma=0.9), ConstantLR(factor=0.5, total_iters=4)])");
 });
+
+test("CosineAnnealingWarmRestarts resumed follows current PyTorch's T_cur % T_i (1.13 subtracted)", () => {
+  const opt = makeOptimizer("sgd");
+  for (const g of opt.paramGroups) g.initial_lr = g.lr;
+  const s = new S.CosineAnnealingWarmRestarts(opt, { T_0: 4, T_mult: 2, last_epoch: 9 });
+  // initial step: T_cur = 9 + 1 = 10 >= T_i = 4, so T_cur = 10 % 4 = 2 and T_i = 8 (1.13: 10 - 4 = 6)
+  assert.equal(s.T_cur, 2);
+  assert.equal(s.T_i, 8);
+  assertRel(opt.paramGroups[0].lr, (0.1 * (1 + Math.cos((Math.PI * 2) / 8))) / 2, "lr");
+});

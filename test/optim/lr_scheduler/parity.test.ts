@@ -21,7 +21,33 @@ interface Case {
 const fixture = readFixture("lr_scheduler_fixtures.json") as {
   cases: Case[];
   states: { spec: Spec; steps: number; state: Record<string, unknown> }[];
+  resumes: { name: string; optimizer: string; spec: Spec; k: number; lr: number[][] }[];
 };
+
+function withLastEpoch(spec: Spec, lastEpoch: number): Spec {
+  return { ...spec, options: { ...spec.options, last_epoch: lastEpoch } };
+}
+
+for (const r of fixture.resumes) {
+  test(`${r.name} from a saved optimizer matches PyTorch`, () => {
+    const a = makeOptimizer(r.optimizer);
+    const sa = build(a, r.spec);
+    for (let i = 0; i < r.k; i++) {
+      a.step();
+      sa.step();
+    }
+    const b = makeOptimizer(r.optimizer);
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+    const sb = build(b, withLastEpoch(r.spec, r.k));
+    for (let i = 0; i < r.lr.length; i++) {
+      if (i > 0) {
+        b.step();
+        sb.step();
+      }
+      b.paramGroups.forEach((g, j) => assertRel(g.lr, r.lr[i][j], `lr step ${i} group ${j}`));
+    }
+  });
+}
 
 // The fixture script steps the optimizer before the scheduler, as PyTorch recommends, so no warning.
 for (const c of fixture.cases) {
