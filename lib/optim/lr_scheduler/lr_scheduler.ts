@@ -67,9 +67,14 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
  * has one, `getClosedFormLr()`, used by `step(epoch)`.
  *
  * @example
- * const sched = new optim.lr_scheduler.StepLR(opt, { step_size: 30, gamma: 0.1 });
- * for (let epoch = 0; epoch < 100; epoch++) { train(); opt.step(); sched.step(); }
- * sched.getLastLr(); // [0.0001 * ...]
+ * // a custom schedule: halve the lr every `every` steps
+ * class Halving extends optim.lr_scheduler.LRScheduler {
+ *   constructor(opt: OptimizerLike, readonly every: number) { super(opt); this.initialize(); }
+ *   getLr() { return this.base_lrs.map((b) => b * 0.5 ** Math.floor(this.lastEpoch / this.every)); }
+ * }
+ * const sched = new Halving(opt, 10);   // opt.paramGroups[0].lr = 0.1
+ * for (let i = 0; i < 10; i++) { opt.step(); sched.step(); }
+ * sched.getLastLr(); // [0.05]
  */
 export abstract class LRScheduler {
   /** The optimizer whose param groups this scheduler sets. */
