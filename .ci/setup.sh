@@ -10,14 +10,36 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-debian_packages=(jupyter-server jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel chromium fonts-dejavu-core)
+jupyter_packages=(jupyter-server jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel)
+browser_packages=(chromium fonts-dejavu-core)
+debian_packages=("${jupyter_packages[@]}" "${browser_packages[@]}")
+# Conda route: an active environment with Jupyter, or conda installed (PARAMLAB_NO_CONDA=1 opts
+# out) -> the "paramlab" environment from environment.yml (JupyterLab 4, nbconvert >= 7.7,
+# Node 20); paramlab's report and `npm start` find its jupyter. Debian then only adds Chromium.
+conda_route=""
+if [ -n "${CONDA_PREFIX:-}" ] && [ -x "$CONDA_PREFIX/bin/jupyter" ]; then
+  conda_route="active"
+elif [ "${PARAMLAB_NO_CONDA:-}" != "1" ] && command -v conda >/dev/null 2>&1; then
+  conda_route="create"
+fi
+if [ -n "$conda_route" ]; then debian_packages=("${browser_packages[@]}"); fi
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-if [ -n "${CONDA_PREFIX:-}" ] && [ -x "$CONDA_PREFIX/bin/jupyter" ]; then
+if [ "$conda_route" = "create" ]; then
+  if conda env list | awk '{print $1}' | grep -qx paramlab; then
+    echo "setup: updating the conda environment 'paramlab' from environment.yml"
+    conda env update -n paramlab -f environment.yml
+  else
+    echo "setup: creating the conda environment 'paramlab' from environment.yml"
+    conda env create -n paramlab -f environment.yml
+  fi
+fi
+if [ "$conda_route" = "active" ]; then
   echo "setup: using Jupyter from the conda environment at $CONDA_PREFIX"
-elif [ "${#missing[@]}" -gt 0 ]; then
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -4,9 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { createServer } from "node:net";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 export interface StartOptions {
   /** The server's root directory; kernels start in the directory of the notebook's path under it. */
@@ -24,8 +24,19 @@ export function findJupyterCandidates(): string[] {
   const fromEnv = process.env.PARAMLAB_JUPYTER;
   if (fromEnv) return [fromEnv];
   const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
-  if (process.env.CONDA_PREFIX) dirs.unshift(join(process.env.CONDA_PREFIX, "bin"));
-  const found = [...dirs, "/usr/local/bin", "/usr/bin"].map((dir) => join(dir, "jupyter")).filter((p) => existsSync(p));
+  const first: string[] = [];
+  if (process.env.CONDA_PREFIX) first.push(join(process.env.CONDA_PREFIX, "bin"));
+  // The "paramlab" environment .ci/setup.sh creates from environment.yml, active or not.
+  if (process.env.PARAMLAB_NO_CONDA !== "1") {
+    const bases = new Set<string>();
+    if (process.env.CONDA_EXE) bases.add(dirname(dirname(process.env.CONDA_EXE)));
+    for (const dir of dirs) {
+      const conda = join(dir, "conda");
+      if (existsSync(conda)) bases.add(dirname(dirname(realpathSync(conda)))); // <base>/bin/conda or <base>/condabin/conda
+    }
+    for (const base of bases) first.push(join(base, "envs", "paramlab", "bin"));
+  }
+  const found = [...first, ...dirs, "/usr/local/bin", "/usr/bin"].map((dir) => join(dir, "jupyter")).filter((p) => existsSync(p));
   return [...new Set(found)];
 }
 
