@@ -1,0 +1,103 @@
+/** Normalisation: PyTorch's `F.layer_norm`, `F.batch_norm`. */
+import { RuntimeError, ValueError } from "../../errors.js";
+import { formatShape, sameShape, shapeNumel, Tensor } from "../../tensor/tensor.js";
+import { checkInput, out } from "./_util.js";
+
+/**
+ * Normalises over the trailing `normalizedShape` dimensions (biased variance), then scales and
+ * shifts element-wise.
+ *
+ * @example
+ * F.layerNorm(x, [x.shape.at(-1)!], ln.weight, ln.bias, 1e-5);
+ */
+export function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  checkInput(x, "layer_norm");
+  const k = normalizedShape.length;
+  if (x.shape.length < k || !sameShape(x.shape.slice(x.shape.length - k), normalizedShape)) {
+    throw new RuntimeError(
+      `Given normalized_shape=${formatShape(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${formatShape(x.shape)}`,
+    );
+  }
+  const m = shapeNumel(normalizedShape);
+  const y = out([...x.shape]);
+  for (let r = 0; r < x.numel / (m || 1); r++) {
+    const o = r * m;
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += x.data[o + i];
+    mean /= m;
+    let v = 0;
+    for (let i = 0; i < m; i++) v += (x.data[o + i] - mean) ** 2;
+    const rstd = 1 / Math.sqrt(v / m + eps);
+    for (let i = 0; i < m; i++) {
+      let z = (x.data[o + i] - mean) * rstd;
+      if (weight) z *= weight.data[i];
+      if (bias) z += bias.data[i];
+      y.data[o + i] = z;
+    }
+  }
+  return y;
+}
+
+/** Options of `batchNorm`. */
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number | null;
+  eps?: number;
+  /** Batches seen so far (after this one), for the cumulative average when `momentum` is null. */
+  numBatchesTracked?: number;
+}
+
+/**
+ * Batch normalisation over dimension 1 of `(N, C)`, `(N, C, L)` or `(N, C, H, W)`. In training
+ * it normalises with the batch statistics and, when given, updates the running mean and
+ * (unbiased) variance in place; in evaluation it uses the running statistics.
+ *
+ * @example
+ * F.batchNorm(x, bn.running_mean, bn.running_var, { weight: bn.weight, bias: bn.bias, training: true });
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  checkInput(x, "batch_norm");
+  const { weight = null, bias = null, training = false, eps = 1e-5 } = options;
+  const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+  const [n, c] = x.shape;
+  const inner = shapeNumel(x.shape.slice(2));
+  const count = n * inner;
+  for (const [name, t] of [["running_mean", runningMean], ["running_var", runningVar], ["weight", weight], ["bias", bias]] as const) {
+    if (t && t.numel !== c) throw new RuntimeError(`${name} should contain ${c} elements not ${t.numel}`);
+  }
+  if (training && count <= 1) {
+    throw new ValueError(`Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(x.shape)})`);
+  }
+  const useBatch = training || !runningMean || !runningVar;
+  const y = out([...x.shape]);
+  for (let ch = 0; ch < c; ch++) {
+    let mean: number;
+    let varBiased: number;
+    if (useBatch) {
+      mean = 0;
+      for (let b = 0; b < n; b++) for (let i = 0; i < inner; i++) mean += x.data[(b * c + ch) * inner + i];
+      mean /= count;
+      let ss = 0;
+      for (let b = 0; b < n; b++) for (let i = 0; i < inner; i++) ss += (x.data[(b * c + ch) * inner + i] - mean) ** 2;
+      varBiased = ss / count;
+      if (training && runningMean && runningVar) {
+        const factor = momentum === null ? 1 / (options.numBatchesTracked ?? 1) : momentum;
+        runningMean.data[ch] = (1 - factor) * runningMean.data[ch] + factor * mean;
+        runningVar.data[ch] = (1 - factor) * runningVar.data[ch] + factor * (ss / (count - 1));
+      }
+    } else {
+      mean = runningMean!.data[ch];
+      varBiased = runningVar!.data[ch];
+    }
+    const invStd = 1 / Math.sqrt(varBiased + eps);
+    const wv = weight ? weight.data[ch] : 1;
+    const bv = bias ? bias.data[ch] : 0;
+    for (let b = 0; b < n; b++) {
+      const o = (b * c + ch) * inner;
+      for (let i = 0; i < inner; i++) y.data[o + i] = (x.data[o + i] - mean) * invStd * wv + bv;
+    }
+  }
+  return y;
+}
