@@ -295,7 +295,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
         indexHref: options.notebooks.length > 1 ? "index.html" : undefined,
       });
       writeFileSync(htmlPath, report.html);
-      index.push({ file: `${name}.html`, title: report.title, notebook: basename(path), errors: report.errors });
+      index.push({ file: `${name}.html`, title: report.title, summary: report.summary, notebook: basename(path), errors: report.errors });
       const size = formatBytes(Buffer.byteLength(report.html));
       if (run.failures.length) {
         const first = run.failures[0]!;

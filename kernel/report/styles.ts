@@ -66,7 +66,7 @@ figure.chart.chart-ready .chart-fallback{display:none}
 .vega-embed summary{opacity:.6}
 .tok-k{color:var(--tok-k)}.tok-s{color:var(--tok-s)}.tok-c{color:var(--tok-c);font-style:italic}.tok-n{color:var(--tok-n)}.tok-t{color:var(--tok-t)}.tok-f{color:var(--tok-f)}
 .missing-image{color:var(--muted);font-style:italic}
-ul.report-list{padding-left:1.2rem}ul.report-list li{margin:.5rem 0}
+ul.report-list{padding-left:1.2rem;max-width:760px}ul.report-list li{margin:.9rem 0}.report-summary{color:var(--muted);font-size:14px;margin-top:.2rem}
 @media (max-width:900px){.layout{display:block}nav.toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--border)}main{padding:1rem}.io{grid-template-columns:minmax(0,1fr)}.prompt{text-align:left;padding-top:0}.outputs{grid-column:1}}
 @media print{nav.toc{display:none}.layout{display:block}}
 `;
