@@ -34,7 +34,8 @@ const STYLE = `
 .${ROOT_CLASS} .pl-muted{color:var(--jp-ui-font-color2,inherit);opacity:.75}
 .${ROOT_CLASS} tr.pl-group th{background:var(--jp-layout-color2,rgba(128,128,128,.12));border-top:2px solid var(--jp-border-color1,rgba(128,128,128,.5));font-weight:400;white-space:normal}
 .${ROOT_CLASS} .pl-group-title{font-weight:700;margin-right:10px}
-.${ROOT_CLASS} .pl-chip{display:inline-block;margin:1px 6px 1px 0;padding:0 6px;border-radius:3px;background:var(--jp-layout-color3,rgba(128,128,128,.18));white-space:nowrap}
+.${ROOT_CLASS} .pl-chip{display:inline-block;margin:1px 6px 1px 0;padding:0 6px;border-radius:3px;background:var(--jp-layout-color0,rgba(128,128,128,.1));border:1px solid var(--jp-border-color2,rgba(128,128,128,.3));white-space:nowrap}
+.${ROOT_CLASS} .pl-chip.pl-default{opacity:.6}
 .${ROOT_CLASS} .pl-chip b{font-weight:600}
 .${ROOT_CLASS} .pl-key{color:var(--jp-ui-font-color2,inherit);opacity:.85}
 .${ROOT_CLASS} tr.pl-total td{font-weight:600;border-bottom:2px solid var(--jp-border-color1,rgba(128,128,128,.5))}
@@ -46,12 +47,12 @@ const STYLE = `
 .${ROOT_CLASS} .pl-error{color:var(--jp-error-color1,#c62828)}
 .${ROOT_CLASS} .pl-tree{white-space:pre;font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace);font-size:var(--jp-code-font-size,12px)}
 .${ROOT_CLASS} .pl-type{font-weight:600}
-.${ROOT_CLASS} .pl-args{color:var(--jp-ui-font-color2,inherit);white-space:normal;max-width:38em}
+.${ROOT_CLASS} .pl-args{color:var(--jp-ui-font-color2,inherit)}
 .${ROOT_CLASS} .pl-repeat td{font-style:italic}
 .${ROOT_CLASS} ul.pl-problems{margin:8px 0 0;padding-left:20px}
 .${ROOT_CLASS} ul.pl-problems li{margin:2px 0}
 .${ROOT_CLASS} .pl-ok{margin-top:8px;color:var(--jp-success-color1,#2e7d32)}
-.${ROOT_CLASS} dl.pl-facts{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0}
+.${ROOT_CLASS} dl.pl-facts{display:inline-grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0}
 .${ROOT_CLASS} dl.pl-facts dt{color:var(--jp-ui-font-color2,inherit);opacity:.85}
 .${ROOT_CLASS} dl.pl-facts dd{margin:0}
 .${ROOT_CLASS} pre.pl-values{margin:6px 0 0;padding:6px 8px;background:var(--jp-cell-editor-background,rgba(128,128,128,.08));border-radius:3px;color:inherit;overflow-x:auto}

@@ -66,6 +66,8 @@ export interface SummaryTotals {
 }
 
 const BYTES_PER_ELEMENT = 4; // float32
+/** Longest arguments text shown in full in the HTML table (the rest is in the cell's tooltip). */
+const ARGS_MAX = 72;
 
 function argsOf(m: Module): string {
   const extra = m.extraRepr();
@@ -239,10 +241,15 @@ export class ModuleSummary {
       const cls = r.repeat ? ' class="pl-repeat"' : "";
       const title = r.name && !r.repeat ? ` title="${escapeHtml(r.name)}"` : "";
       const shapes = r.sharedWith !== undefined ? el("td", `shared with ${r.sharedWith || "the root"}`, "pl-muted") : el("td", r.shapes, "pl-mono");
-      const params = r.sharedWith !== undefined ? el("td", "—", "pl-num pl-muted") : el("td", formatCount(r.params), r.hasChildren ? "pl-num pl-muted" : "pl-num");
+      const params =
+        r.sharedWith !== undefined || (r.params === 0 && !r.hasChildren)
+          ? el("td", "—", "pl-num pl-muted")
+          : el("td", formatCount(r.params), r.hasChildren ? "pl-num pl-muted" : "pl-num");
       return (
         `<tr${cls}><td style="${indent}"${title}>${label}</td>` +
-        el("td", r.repeat ? "" : r.args, "pl-args pl-mono") +
+        (r.args.length > ARGS_MAX
+          ? el("td", r.args.slice(0, ARGS_MAX - 1) + "…", "pl-args pl-mono", `title="${escapeHtml(r.args)}"`)
+          : el("td", r.repeat ? "" : r.args, "pl-args pl-mono")) +
         shapes +
         params +
         el("td", r.trainable, r.trainable === "yes" ? "pl-yes" : r.trainable === "partial" ? "pl-partial" : "pl-no") +

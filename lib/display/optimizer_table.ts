@@ -32,6 +32,8 @@ export interface GroupSection {
   title: string;
   /** Hyperparameters in display order (`lr` first), `params` / `param_names` left out. */
   hyper: Array<[string, unknown]>;
+  /** Keys whose value is a flag (boolean / null) equal to the optimizer's default: shown muted. */
+  defaultFlags?: Set<string>;
   rows: ParamRow[];
   numel: number;
   trainableNumel: number;
@@ -92,9 +94,12 @@ export function section(title: string, hyper: Array<[string, unknown]>, rows: Pa
 /** Collects the table's data; `model` (optional) names parameters first. */
 export function optimizerView(optimizer: Optimizer, model?: Module): OptimizerView {
   const names = groupParameterNames(optimizer.paramGroups, model);
-  const sections = optimizer.paramGroups.map((g, i) =>
-    section(groupTitle(g, i), groupHyperparameters(g), g.params.map((p) => paramRow(p, names.get(p), optimizer))),
-  );
+  const defaults = (optimizer.defaults ?? {}) as Record<string, unknown>;
+  const sections = optimizer.paramGroups.map((g, i) => {
+    const s = section(groupTitle(g, i), groupHyperparameters(g), g.params.map((p) => paramRow(p, names.get(p), optimizer)));
+    s.defaultFlags = new Set(s.hyper.filter(([k, v]) => (typeof v === "boolean" || v === null) && defaults[k] === v).map(([k]) => k));
+    return s;
+  });
   return {
     optimizer: optimizer.constructor.name,
     sections,
@@ -141,7 +146,7 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
   for (const s of view.sections) {
     out.push("<tbody>");
     const chips = s.hyper
-      .map(([k, v]) => `<span class="pl-chip"><span class="pl-key">${escapeHtml(k)}</span> <b class="pl-mono">${escapeHtml(formatValue(v))}</b></span>`)
+      .map(([k, v]) => `<span class="pl-chip${s.defaultFlags?.has(k) ? " pl-default" : ""}"><span class="pl-key">${escapeHtml(k)}</span> <b class="pl-mono">${escapeHtml(formatValue(v))}</b></span>`)
       .join("");
     out.push(
       `<tr class="pl-group"><th colspan="${cols}"><span class="pl-group-title${s.tone ? " pl-" + s.tone : ""}">${escapeHtml(s.title)}</span>${chips}</th></tr>`,

@@ -109,8 +109,11 @@ export class SchedulePlot {
   #approximate = false;
   #points = 0;
 
+  readonly #legendTitle: string;
+
   /** Use `plotSchedule` / `compareSchedules`. */
-  constructor(series: Series[], steps: number, title: string, subtitle: string, options: PlotOptions) {
+  constructor(series: Series[], steps: number, title: string, subtitle: string, options: PlotOptions, legendTitle = "group") {
+    this.#legendTitle = legendTitle;
     this.#series = series;
     this.#steps = steps;
     this.title = options.title ?? title;
@@ -152,10 +155,10 @@ export class SchedulePlot {
     const color = {
       field: "n",
       type: "nominal",
-      title: this.#series.some((s) => s.name.includes(" · ")) ? "schedule · group" : names.length > 1 && !this.options.title ? "group" : "series",
+      title: this.#legendTitle,
       sort: names,
       scale: { domain: names },
-      ...(names.length > 1 ? {} : { legend: null }),
+      ...(names.length > 1 ? { legend: { symbolType: "stroke", symbolStrokeWidth: 2.5 } } : { legend: null }),
     };
     const panel = (kind: "lr" | "m", yTitle: string, h: number, log: boolean, showX: boolean) => {
       const sel = `hover_${kind}`;
@@ -165,33 +168,35 @@ export class SchedulePlot {
           type: "quantitative",
           title: showX ? "step" : null,
           scale: { domain: domainX, nice: false, zero: false },
-          axis: showX ? { format: "~s", labelFlush: true } : { format: "~s", labels: false, ticks: true },
+          // "~s" (300k, 1M) for long runs; d3 would prefix every tick alike ("0k"), so format each label.
+          axis: {
+            ...(domainX[1] >= 10000 ? { labelExpr: "format(datum.value, '~s')" } : { format: "d" }),
+            ...(showX ? { labelFlush: true } : { labels: false }),
+          },
         },
         y: {
           field: "v",
           type: "quantitative",
           title: yTitle,
           scale: log ? { type: "log" } : { zero: kind === "lr" },
-          axis: { format: log ? "~e" : "~g" },
+          axis: { format: "~g" },
         },
         color,
       };
       const layers: Record<string, unknown>[] = [{ mark: { type: "line", strokeWidth: 1.75, clip: true } }];
       if (interactive) {
+        // One point layer: invisible except the point nearest the pointer, which carries the tooltip.
         layers.push({
-          mark: { type: "point", opacity: 0, size: 80 },
+          mark: { type: "point", filled: true, size: 60 },
           params: [{ name: sel, select: { type: "point", nearest: true, on: "mouseover", clear: "mouseout", fields: ["n", "s"] } }],
           encoding: {
+            opacity: { condition: { param: sel, empty: false, value: 1 }, value: 0 },
             tooltip: [
               { field: "n", type: "nominal", title: "series" },
               { field: "s", type: "quantitative", title: "step", format: "," },
               { field: "v", type: "quantitative", title: yTitle, format: ".6~g" },
             ],
           },
-        });
-        layers.push({
-          transform: [{ filter: { param: sel, empty: false } }],
-          mark: { type: "point", filled: true, size: 60 },
         });
       }
       const transform: Record<string, unknown>[] = [{ filter: { field: "k", equal: kind } }, { flatten: ["s", "v"] }];
@@ -208,7 +213,7 @@ export class SchedulePlot {
       .join(" · ");
     return {
       $schema: VEGALITE_SCHEMA,
-      title: { text: this.title, subtitle, anchor: "start" },
+      title: { text: wrapTitle(this.title), subtitle, anchor: "start" },
       data: { values: rows },
       ...body,
       config: { legend: { orient: "right" }, axis: { labelFontSize: 11, titleFontSize: 12 } },
@@ -257,6 +262,23 @@ export class SchedulePlot {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** Breaks a long description (`OneCycleLR(max_lr=..., ...)`) after commas into lines of <= 80 characters. */
+function wrapTitle(title: string, width = 80): string | string[] {
+  if (title.length <= width) return title;
+  const parts = title.split(/(?<=, )/);
+  const lines: string[] = [];
+  let cur = "";
+  for (const p of parts) {
+    if (cur && cur.length + p.length > width) {
+      lines.push(cur.trimEnd());
+      cur = "    ";
+    }
+    cur += p;
+  }
+  if (cur.trim()) lines.push(cur.trimEnd());
+  return lines;
 }
 
 function checkTrace(t: unknown, what: string): ScheduleTrace {
@@ -319,5 +341,6 @@ export function compareSchedules(traces: ScheduleTrace[] | Record<string, Schedu
   const series = entries.flatMap(([label, t]) => traceSeries(t, label));
   const steps = Math.max(...entries.map(([, t]) => t.steps));
   const subtitle = `${entries.length} schedule${entries.length === 1 ? "" : "s"} · up to ${formatCount(steps)} steps`;
-  return new SchedulePlot(series, steps, "Learning-rate schedules compared", subtitle, options);
+  const multiGroup = entries.some(([, t]) => t.groupNames.length > 1);
+  return new SchedulePlot(series, steps, "Learning-rate schedules compared", subtitle, options, multiGroup ? "schedule · group" : "schedule");
 }

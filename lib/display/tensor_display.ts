@@ -79,7 +79,9 @@ export function tensorHtml(t: Tensor): string {
   }
   const dl = facts.map(([k, v, cls]) => el("dt", k) + el("dd", v, cls)).join("");
   const title = `<div class="pl-group-title">${escapeHtml(isParam ? "Parameter" : "Tensor")}</div>`;
-  return wrapHtml(`${title}<dl class="pl-facts">${dl}</dl>${el("pre", valuePreview(t.data), "pl-values pl-mono")}`);
+  // Small tensors show PyTorch's printed form (rows and columns); large ones a flat preview.
+  const values = t.numel <= 64 ? t.toString().replace(/^Parameter containing:\n/, "") : valuePreview(t.data);
+  return wrapHtml(`${title}<dl class="pl-facts">${dl}</dl><br>${el("pre", values, "pl-values pl-mono")}`);
 }
 
 function norm(data: ArrayLike<number>): number {

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { nn, optim, previewSchedule, previewTrace, toMimeBundle, zeros } from "../../lib/index.js";
+import { parseHtml, pngSize } from "./helpers.js";
+
+function sgd(): optim.SGD {
+  return new optim.SGD(
+    [
+      { params: [new nn.Parameter(zeros(2))], lr: 0.1 },
+      { params: [new nn.Parameter(zeros(2))], lr: 0.01, name: "head" },
+    ],
+    { lr: 0.1, momentum: 0.9 },
+  );
+}
+
+describe("scheduler display", () => {
+  it("previews the next steps on a copy, leaving the scheduler and optimizer untouched", () => {
+    const opt = sgd();
+    const sched = new optim.lr_scheduler.StepLR(opt, { step_size: 3, gamma: 0.5 });
+    for (let i = 0; i < 4; i++) {
+      opt.step();
+      sched.step();
+    }
+    const before = JSON.stringify({ s: sched.stateDict(), g: opt.paramGroups.map(({ params, ...rest }) => rest) });
+    const trace = previewTrace(sched, 6)!;
+    // StepLR closed form: lr_i = base * 0.5^floor(i / 3) for epochs i = 4..9.
+    assert.deepEqual(Array.from(trace.lr[0]), [4, 5, 6, 7, 8, 9].map((e) => 0.1 * 0.5 ** Math.floor(e / 3)));
+    assert.deepEqual(Array.from(trace.lr[1]), [4, 5, 6, 7, 8, 9].map((e) => 0.01 * 0.5 ** Math.floor(e / 3)));
+    assert.deepEqual(trace.groupNames, ["group 0", "head"]);
+    assert.equal(JSON.stringify({ s: sched.stateDict(), g: opt.paramGroups.map(({ params, ...rest }) => rest) }), before);
+    assert.equal(sched.lastEpoch, 4);
+    // The preview plot starts its x axis at the scheduler's step.
+    const spec = previewSchedule(sched, { steps: 6 }).spec() as { data: { values: Array<{ s: number[] }> } };
+    assert.deepEqual(spec.data.values[0].s, [4, 5, 6, 7, 8, 9]);
+  });
+
+  it("previews OneCycleLR to its end, with momentum, and stops there", () => {
+    const opt = sgd();
+    const sched = new optim.lr_scheduler.OneCycleLR(opt, { max_lr: 1, total_steps: 50 });
+    const trace = previewTrace(sched)!;
+    // PyTorch lets OneCycleLR reach last_epoch == total_steps and raises past it: epochs 0..50.
+    assert.equal(trace.steps, 51);
+    assert.ok(trace.momentum);
+    assert.equal(previewTrace(sched, 80)!.steps, 51, "stepping past total_steps ends the preview");
+  });
+
+  it("displays configuration, current lrs and a preview image", async () => {
+    const opt = sgd();
+    const sched = new optim.lr_scheduler.CosineAnnealingLR(opt, { T_max: 10 });
+    const b = await toMimeBundle(sched);
+    assert.deepEqual(Object.keys(b.data).sort(), ["text/html", "text/plain"]);
+    const root = parseHtml(String(b.data["text/html"]));
+    assert.deepEqual(root.querySelectorAll("tbody tr").map((r) => r.querySelectorAll("td").map((td) => td.text)), [
+      ["0", "0.1", "0.1"],
+      ["1 · head", "0.01", "0.01"],
+    ]);
+    const img = root.querySelector("img")!;
+    const src = img.getAttribute("src")!;
+    assert.match(src, /^data:image\/png;base64,/);
+    const size = pngSize(Buffer.from(src.slice(src.indexOf(",") + 1), "base64"));
+    assert.deepEqual(size, { width: Number(img.getAttribute("width")) * 2, height: Number(img.getAttribute("height")) * 2 });
+    assert.match(String(b.data["text/plain"]), /^CosineAnnealingLR\(T_max=10\)\n  last_epoch: 0\n  group 0: lr 0\.1 \(base 0\.1\)/);
+  });
+
+  it("explains why a metric-driven scheduler has no preview", async () => {
+    const opt = sgd();
+    const sched = new optim.lr_scheduler.ReduceLROnPlateau(opt);
+    assert.equal(previewTrace(sched), null);
+    assert.throws(() => previewSchedule(sched), /steps on a metric: use optim\.lr_scheduler\.simulate with metrics/);
+    const html = String((await toMimeBundle(sched)).data["text/html"]);
+    assert.match(html, /No preview: ReduceLROnPlateau steps on a metric/);
+  });
+});
