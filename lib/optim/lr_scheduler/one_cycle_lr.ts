@@ -198,34 +198,43 @@ export class OneCycleLR extends LRScheduler {
     if (to - 1 > this.total_steps) throw new ValueError(msg.steppedPastTotal(this.total_steps + 1, this.total_steps));
     const phases = this._schedule_phases;
     const cos = this._anneal_func_type === "cos";
-    this.optimizer.paramGroups.forEach((group, g) => {
-      const out = lr[g];
-      const mom = momentum ? momentum[g] : null;
-      let startStep = 0.0;
-      let t = from;
-      for (let i = 0; i < phases.length && t < to; i++) {
-        const phase = phases[i];
-        const endStep = phase.end_step;
-        const last = i === phases.length - 1;
-        const a = group[phase.start_lr] as number;
-        const b = group[phase.end_lr] as number;
-        const ma = group[phase.start_momentum] as number;
-        const mb = group[phase.end_momentum] as number;
-        const span = endStep - startStep;
-        for (; t < to && (t <= endStep || last); t++) {
-          const pct = (t - startStep) / span;
-          if (cos) {
-            const c = Math.cos(Math.PI * pct) + 1;
-            out[t] = b + ((a - b) / 2.0) * c;
-            if (mom) mom[t] = mb + ((ma - mb) / 2.0) * c;
-          } else {
-            out[t] = (b - a) * pct + a;
-            if (mom) mom[t] = (mb - ma) * pct + ma;
+    const groups = this.optimizer.paramGroups;
+    const n = Math.min(groups.length, lr.length);
+    const a = new Float64Array(n);
+    const b = new Float64Array(n);
+    const ma = new Float64Array(n);
+    const mb = new Float64Array(n);
+    let startStep = 0.0;
+    let t = from;
+    // The phase and pct depend on the step only, so the cosine is computed once for all groups.
+    for (let i = 0; i < phases.length && t < to; i++) {
+      const phase = phases[i];
+      const endStep = phase.end_step;
+      const last = i === phases.length - 1;
+      for (let g = 0; g < n; g++) {
+        a[g] = groups[g][phase.start_lr] as number;
+        b[g] = groups[g][phase.end_lr] as number;
+        ma[g] = groups[g][phase.start_momentum] as number;
+        mb[g] = groups[g][phase.end_momentum] as number;
+      }
+      const span = endStep - startStep;
+      for (; t < to && (t <= endStep || last); t++) {
+        const pct = (t - startStep) / span;
+        if (cos) {
+          const c = Math.cos(Math.PI * pct) + 1;
+          for (let g = 0; g < n; g++) {
+            lr[g][t] = b[g] + ((a[g] - b[g]) / 2.0) * c;
+            if (momentum) momentum[g][t] = mb[g] + ((ma[g] - mb[g]) / 2.0) * c;
+          }
+        } else {
+          for (let g = 0; g < n; g++) {
+            lr[g][t] = (b[g] - a[g]) * pct + a[g];
+            if (momentum) momentum[g][t] = (mb[g] - ma[g]) * pct + ma[g];
           }
         }
-        startStep = phase.end_step;
       }
-    });
+      startStep = phase.end_step;
+    }
     return true;
   }
 
