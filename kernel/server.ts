@@ -1,0 +1,453 @@
+/**
+ * The Jupyter protocol layer: binds the five channels where the connection file says, drops
+ * messages that fail the HMAC check, runs shell requests one at a time, and publishes every
+ * output of a cell on iopub before that cell's `status: idle`.
+ */
+import { randomUUID } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import type * as Zmq from "zeromq";
+import type { DisplaySink } from "../lib/display/index.js";
+import { endpoint, type ConnectionInfo } from "./connection.js";
+import { kernelInfo } from "./kernel_info.js";
+import { Outbox } from "./outbox.js";
+import { packageVersion } from "./resolve.js";
+import { Session } from "./session.js";
+import { decode, makeMessage, Signer, WireError, type Message } from "./wire.js";
+
+type Content = Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface ServerOptions {
+  session?: Session;
+  /** Kernel diagnostics (bad signatures, unknown requests); default: the real stderr. */
+  log?: (line: string) => void;
+  /** Called after a shutdown_request has been answered; default: exit the process. */
+  onShutdown?: (restart: boolean) => void;
+}
+
+export class KernelServer {
+  readonly session: Session;
+  private readonly signer: Signer;
+  private readonly sessionId = randomUUID();
+  private readonly log: (line: string) => void;
+  private readonly onShutdown: (restart: boolean) => void;
+  private sockets!: { iopub: Zmq.Publisher; shell: Zmq.Router; control: Zmq.Router; stdin: Zmq.Router };
+  private heartbeat: Worker | Zmq.Reply | null = null;
+  private iopub!: Outbox;
+  private shellOut!: Outbox;
+  private controlOut!: Outbox;
+  private readonly shellQueue: Message[] = [];
+  private processing = false;
+  /** execute_requests queued when a cell failed with stop_on_error: answered "aborted". */
+  private readonly abortIds = new Set<string>();
+  private executionCount = 0;
+  /** The execute_request whose cell output streams and displays belong to. */
+  private outputParent: Message | null = null;
+  private readonly history: { count: number; code: string }[] = [];
+  private closed = false;
+  private restoreHooks: (() => void)[] = [];
+
+  constructor(private readonly conn: ConnectionInfo, opts: ServerOptions = {}) {
+    const realStderr = process.stderr.write.bind(process.stderr);
+    this.log = opts.log ?? ((line) => void realStderr(`[paramlab kernel] ${line}\n`));
+    this.signer = new Signer(conn.key, conn.signature_scheme);
+    this.session = opts.session ?? new Session({ log: this.log });
+    this.onShutdown = opts.onShutdown ?? (() => process.exit(0));
+  }
+
+  async start(): Promise<void> {
+    const zmq = require("zeromq") as typeof Zmq;
+    const iopub = new zmq.Publisher({ linger: 1000 });
+    const shell = new zmq.Router({ linger: 1000 });
+    const control = new zmq.Router({ linger: 1000 });
+    const stdin = new zmq.Router({ linger: 0 });
+    this.sockets = { iopub, shell, control, stdin };
+    await Promise.all([
+      iopub.bind(endpoint(this.conn, "iopub")),
+      shell.bind(endpoint(this.conn, "shell")),
+      control.bind(endpoint(this.conn, "control")),
+      stdin.bind(endpoint(this.conn, "stdin")),
+    ]);
+    await this.startHeartbeat(zmq);
+    this.iopub = new Outbox(iopub, this.signer, this.log);
+    this.shellOut = new Outbox(shell, this.signer, this.log);
+    this.controlOut = new Outbox(control, this.signer, this.log);
+    this.installOutputHooks();
+    void this.readLoop(shell, (msg) => {
+      this.shellQueue.push(msg);
+      void this.pumpShell();
+    });
+    void this.readLoop(control, (msg) => void this.handleControl(msg));
+    // Stdin requests (input()) are not offered: allow_stdin is ignored; drain the socket anyway.
+    void this.readLoop(stdin, () => undefined);
+    this.publish("status", { execution_state: "starting" });
+    // Build the compiler and preload the library once the sockets are up; a request arriving
+    // first just waits for it.
+    setImmediate(() => {
+      try {
+        this.session.warm();
+      } catch (err) {
+        this.log(`warm-up failed: ${(err as Error).stack ?? err}`);
+      }
+    });
+  }
+
+  /** Echoes heartbeats from a worker thread, so a long-running cell does not look like a dead kernel. */
+  private async startHeartbeat(zmq: typeof Zmq): Promise<void> {
+    const addr = endpoint(this.conn, "hb");
+    const source = `
+      const { workerData, parentPort } = require("node:worker_threads");
+      const zmq = require(workerData.zmq);
+      (async () => {
+        const sock = new zmq.Reply({ linger: 0 });
+        await sock.bind(workerData.addr);
+        parentPort.on("message", (m) => { if (m === "close") sock.close(); });
+        parentPort.postMessage("bound");
+        try { for await (const frames of sock) await sock.send(frames); } catch {}
+        parentPort.close();
+      })().catch((err) => parentPort.postMessage("error: " + (err && err.message)));`;
+    try {
+      const worker = new Worker(source, { eval: true, workerData: { zmq: require.resolve("zeromq"), addr } });
+      await new Promise<void>((resolve, reject) => {
+        worker.once("message", (m: string) => (m === "bound" ? resolve() : reject(new Error(m))));
+        worker.once("error", reject);
+      });
+      worker.unref();
+      this.heartbeat = worker;
+    } catch (err) {
+      this.log(`heartbeat worker unavailable (${(err as Error).message}); echoing on the main thread`);
+      const hb = new zmq.Reply({ linger: 0 });
+      await hb.bind(addr);
+      this.heartbeat = hb;
+      void (async () => {
+        for await (const frames of hb) await hb.send(frames);
+      })().catch(() => undefined);
+    }
+  }
+
+  private async readLoop(sock: Zmq.Router, handle: (msg: Message) => void): Promise<void> {
+    try {
+      for await (const frames of sock) {
+        let msg: Message;
+        try {
+          msg = decode(frames as Buffer[], this.signer);
+        } catch (err) {
+          if (err instanceof WireError) {
+            this.log(`dropped a message: ${err.message}`);
+            continue;
+          }
+          throw err;
+        }
+        handle(msg);
+      }
+    } catch (err) {
+      if (!this.closed) this.log(`socket loop ended: ${(err as Error).message}`);
+    }
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private publish(msgType: string, content: Content, parent?: Message): void {
+    this.iopub.push(makeMessage(msgType, content, this.sessionId, parent));
+  }
+
+  private reply(out: Outbox, parent: Message, msgType: string, content: Content, metadata: Content = {}): void {
+    out.push(makeMessage(msgType, content, this.sessionId, parent, { identities: parent.identities, metadata }));
+  }
+
+  /** Sends writes to stdout / stderr to the cell that is running (or ran last), as ipykernel does. */
+  private installOutputHooks(): void {
+    for (const name of ["stdout", "stderr"] as const) {
+      const stream = process[name];
+      const original = stream.write;
+      const write = (chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+        const callback = typeof encoding === "function" ? encoding : cb;
+        const parent = this.outputParent;
+        if (!parent || this.closed) return original.call(stream, chunk as string, encoding as BufferEncoding, callback as () => void);
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+        this.publish("stream", { name, text }, parent);
+        if (typeof callback === "function") process.nextTick(callback as () => void);
+        return true;
+      };
+      stream.write = write as typeof stream.write;
+      this.restoreHooks.push(() => (stream.write = original));
+    }
+    const onException = (err: unknown) => {
+      process.stderr.write(`Uncaught ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    };
+    const onRejection = (reason: unknown) => {
+      process.stderr.write(`Unhandled promise rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`);
+    };
+    const onSigint = () => this.session.interrupt();
+    process.on("uncaughtException", onException);
+    process.on("unhandledRejection", onRejection);
+    process.on("SIGINT", onSigint);
+    this.restoreHooks.push(() => {
+      process.off("uncaughtException", onException);
+      process.off("unhandledRejection", onRejection);
+      process.off("SIGINT", onSigint);
+    });
+  }
+
+  /** The library's display() sink: display_data / update_display_data for the running cell. */
+  private readonly displaySink: DisplaySink = (bundle, opts) => {
+    const parent = this.outputParent;
+    if (!parent) return;
+    const content = {
+      data: bundle.data,
+      metadata: bundle.metadata ?? {},
+      transient: opts.displayId ? { display_id: opts.displayId } : {},
+    };
+    this.publish(opts.update ? "update_display_data" : "display_data", content, parent);
+  };
+
+  private installDisplaySink(): void {
+    const lib = require("../lib/index.js") as typeof import("../lib/index.js");
+    lib.setDisplaySink(this.displaySink);
+    // tslab's own `display` (import * as tslab from "tslab") sends through the same channel.
+    const tslabJupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+    tslabJupyter.lastWriteDisplayData = (data: { data: Content; metadata: Content; transient?: { display_id?: string } }, update: boolean) => {
+      const parent = this.outputParent;
+      if (parent) this.publish(update ? "update_display_data" : "display_data", { transient: {}, ...data }, parent);
+    };
+  }
+
+  // ---- shell ---------------------------------------------------------------------------------
+
+  private async pumpShell(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (;;) {
+        const msg = this.shellQueue.shift();
+        if (!msg) break;
+        await this.handleShell(msg);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async handleShell(msg: Message): Promise<void> {
+    const type = msg.header.msg_type;
+    this.publish("status", { execution_state: "busy" }, msg);
+    try {
+      switch (type) {
+        case "execute_request":
+          await this.onExecute(msg);
+          break;
+        case "kernel_info_request":
+          this.reply(this.shellOut, msg, "kernel_info_reply", this.kernelInfo());
+          break;
+        case "complete_request":
+          this.onComplete(msg);
+          break;
+        case "inspect_request":
+          this.onInspect(msg);
+          break;
+        case "is_complete_request":
+          this.reply(this.shellOut, msg, "is_complete_reply", this.session.isComplete(String(msg.content.code ?? "")));
+          break;
+        case "comm_info_request":
+          // No comm targets are registered: a real reply, with no comms.
+          this.reply(this.shellOut, msg, "comm_info_reply", { status: "ok", comms: {} });
+          break;
+        case "comm_open":
+          // No target handles comms: close it at once, as ipykernel does for unknown targets.
+          this.publish("comm_close", { comm_id: msg.content.comm_id, data: {} }, msg);
+          break;
+        case "comm_msg":
+        case "comm_close":
+          break;
+        case "history_request":
+          this.reply(this.shellOut, msg, "history_reply", { status: "ok", history: this.historyFor(msg.content) });
+          break;
+        case "shutdown_request":
+          await this.onShutdownRequest(msg, this.shellOut);
+          return;
+        default:
+          this.log(`unsupported shell request ${JSON.stringify(type)} ignored`);
+      }
+    } catch (err) {
+      this.log(`${type} failed: ${(err as Error).stack ?? err}`);
+      if (type.endsWith("_request")) {
+        const e = err as Error;
+        this.reply(this.shellOut, msg, type.replace(/_request$/, "_reply"), {
+          status: "error",
+          ename: e?.name ?? "Error",
+          evalue: e?.message ?? String(err),
+          traceback: String(e?.stack ?? err).split("\n"),
+        });
+      }
+    } finally {
+      if (!this.closed) this.publish("status", { execution_state: "idle" }, msg);
+    }
+  }
+
+  private kernelInfo(): Content {
+    const tsVersion = (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
+    const tslabVersion = (require("tslab/package.json") as { version: string }).version;
+    return kernelInfo(packageVersion(), tsVersion, tslabVersion) as unknown as Content;
+  }
+
+  private async onExecute(msg: Message): Promise<void> {
+    const c = msg.content as { code?: unknown; silent?: boolean; store_history?: boolean; stop_on_error?: boolean };
+    const code = typeof c.code === "string" ? c.code : "";
+    const silent = c.silent === true;
+    const store = !silent && c.store_history !== false;
+    const started = new Date().toISOString();
+    if (this.abortIds.delete(msg.header.msg_id)) {
+      this.reply(this.shellOut, msg, "execute_reply", { status: "aborted", execution_count: this.executionCount }, { status: "aborted", started });
+      return;
+    }
+    if (store) this.executionCount++;
+    const count = this.executionCount;
+    this.outputParent = msg;
+    if (!silent) this.publish("execute_input", { code, execution_count: count }, msg);
+    this.session.warm();
+    if (!this.displaySinkInstalled) {
+      this.installDisplaySink();
+      this.displaySinkInstalled = true;
+    }
+    const outcome = await this.session.execute(code, count);
+    // Displays whose bundles render asynchronously (plots) belong to this cell.
+    const lib = require("../lib/index.js") as typeof import("../lib/index.js");
+    await Promise.race([lib.flushDisplays(), sleep(30_000)]);
+    if (store) this.history.push({ count, code });
+    if (outcome.status === "ok") {
+      if (outcome.result && !silent) {
+        this.publish("execute_result", { execution_count: count, data: outcome.result.data, metadata: outcome.result.metadata ?? {} }, msg);
+      }
+      this.reply(this.shellOut, msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} }, { status: "ok", started });
+      return;
+    }
+    const err = outcome.error!;
+    this.publish("error", { ename: err.ename, evalue: err.evalue, traceback: err.traceback }, msg);
+    this.reply(
+      this.shellOut,
+      msg,
+      "execute_reply",
+      { status: "error", execution_count: count, ename: err.ename, evalue: err.evalue, traceback: err.traceback },
+      { status: "error", started },
+    );
+    if (c.stop_on_error !== false) await this.abortQueued();
+  }
+
+  /**
+   * stop_on_error: the execute_requests already sent when the cell failed are aborted (until the
+   * kernel next goes idle); later ones run normally (stock tslab aborted everything for 200 ms).
+   */
+  private async abortQueued(): Promise<void> {
+    // Requests sent before the error may still be in the socket: give them a moment to arrive.
+    await sleep(10);
+    for (const m of this.shellQueue) if (m.header.msg_type === "execute_request") this.abortIds.add(m.header.msg_id);
+  }
+  private displaySinkInstalled = false;
+
+  private onComplete(msg: Message): void {
+    const code = String(msg.content.code ?? "");
+    const cursor = Number(msg.content.cursor_pos ?? [...code].length);
+    const r = this.session.complete(code, cursor);
+    this.reply(this.shellOut, msg, "complete_reply", {
+      status: "ok",
+      matches: r.matches,
+      cursor_start: r.cursor_start,
+      cursor_end: r.cursor_end,
+      metadata: { _jupyter_types_experimental: r.types },
+    });
+  }
+
+  private onInspect(msg: Message): void {
+    const code = String(msg.content.code ?? "");
+    const cursor = Number(msg.content.cursor_pos ?? [...code].length);
+    const r = this.session.inspect(code, cursor);
+    this.reply(this.shellOut, msg, "inspect_reply", {
+      status: "ok",
+      found: r.found,
+      data: r.found ? { "text/plain": r.text, "text/markdown": r.markdown } : {},
+      metadata: {},
+    });
+  }
+
+  private historyFor(content: Content): unknown[] {
+    const output = content.output === true;
+    const entry = (h: { count: number; code: string }) => (output ? [0, h.count, [h.code, null]] : [0, h.count, h.code]);
+    switch (content.hist_access_type) {
+      case "range": {
+        const start = Number(content.start ?? 0);
+        const stop = content.stop == null ? Infinity : Number(content.stop);
+        return this.history.filter((h) => h.count >= start && h.count < stop).map(entry);
+      }
+      case "search": {
+        const pattern = String(content.pattern ?? "*");
+        const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+        const hits = this.history.filter((h) => re.test(h.code));
+        const n = content.n == null ? hits.length : Number(content.n);
+        return hits.slice(-n).map(entry);
+      }
+      default: {
+        const n = content.n == null ? 1000 : Number(content.n);
+        return this.history.slice(-n).map(entry);
+      }
+    }
+  }
+
+  // ---- control -------------------------------------------------------------------------------
+
+  private async handleControl(msg: Message): Promise<void> {
+    const type = msg.header.msg_type;
+    this.publish("status", { execution_state: "busy" }, msg);
+    try {
+      switch (type) {
+        case "shutdown_request":
+          await this.onShutdownRequest(msg, this.controlOut);
+          return;
+        case "interrupt_request":
+          this.session.interrupt();
+          this.reply(this.controlOut, msg, "interrupt_reply", { status: "ok" });
+          break;
+        case "kernel_info_request":
+          this.reply(this.controlOut, msg, "kernel_info_reply", this.kernelInfo());
+          break;
+        default:
+          this.log(`unsupported control request ${JSON.stringify(type)} ignored`);
+      }
+    } finally {
+      if (!this.closed) this.publish("status", { execution_state: "idle" }, msg);
+    }
+  }
+
+  private async onShutdownRequest(msg: Message, out: Outbox): Promise<void> {
+    const restart = msg.content.restart === true;
+    this.reply(out, msg, "shutdown_reply", { status: "ok", restart });
+    this.publish("status", { execution_state: "idle" }, msg);
+    await this.close();
+    this.onShutdown(restart);
+  }
+
+  /** Flushes what is queued, closes every socket and releases the compiler. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.race([Promise.all([this.iopub.flush(), this.shellOut.flush(), this.controlOut.flush()]), sleep(2000)]);
+    this.closed = true;
+    for (const restore of this.restoreHooks.splice(0)) restore();
+    try {
+      const lib = require("../lib/index.js") as typeof import("../lib/index.js");
+      if (lib.getDisplaySink() === this.displaySink) lib.setDisplaySink(null);
+    } catch {
+      // The library may not have loaded.
+    }
+    for (const s of Object.values(this.sockets)) s.close();
+    if (this.heartbeat instanceof Worker) {
+      // Let the worker close its own socket: terminating it under a live ZeroMQ socket aborts.
+      const worker = this.heartbeat;
+      const exited = new Promise((r) => worker.once("exit", r));
+      worker.postMessage("close");
+      await Promise.race([exited, sleep(1000)]);
+    } else {
+      this.heartbeat?.close();
+    }
+    this.session.close();
+  }
+}
