@@ -25,6 +25,11 @@ const cases: Record<string, [() => unknown, new (...a: never[]) => Error]> = {
   "Conv1d(3, 8, 3) on 1-d": [() => new nn.Conv1d(3, 8, 3).forward(ones(3)), RuntimeError],
   "Linear(4, 8) on [2, 3]": [() => new nn.Linear(4, 8).forward(ones(2, 3)), RuntimeError],
   "Embedding(5, 2) index 5": [() => new nn.Embedding(5, 2).forward(tensor([5])), RuntimeError],
+  "MaxPool2d(3, padding=2)": [() => new nn.MaxPool2d(3, { padding: 2 }).forward(ones(1, 1, 5, 5)), RuntimeError],
+  "MaxPool2d(4) on 2x2": [() => new nn.MaxPool2d(4).forward(ones(1, 1, 2, 2)), RuntimeError],
+  "MaxPool2d(2) on 1-d": [() => new nn.MaxPool2d(2).forward(ones(5)), RuntimeError],
+  "Softmax(3) on 2-d": [() => new nn.Softmax(3).forward(ones(2, 2)), RangeError],
+  "AdaptiveAvgPool2d(2) on 1-d": [() => new nn.AdaptiveAvgPool2d(2).forward(ones(4)), RuntimeError],
   "Sequential get(3) of 2": [() => new nn.Sequential(new nn.ReLU(), new nn.ReLU()).get(3), RangeError],
 };
 

@@ -43,7 +43,7 @@ function parsePool(x: Tensor, kernel: number | number[], options: PoolOptions, d
   checkInput(x, fn);
   if (x.ndim !== dims + 1 && x.ndim !== dims + 2) {
     const names = dims === 1 ? "2D or 3D" : "3D or 4D";
-    throw new RuntimeError(`${fn}: Expected ${names} (batch mode) tensor for input, but got input of size: ${formatShape(x.shape)}`);
+    throw new RuntimeError(`non-empty ${names} (batch mode) tensor expected for input (${fn} got input of size ${formatShape(x.shape)})`);
   }
   const k = tuple(kernel, dims, "kernel_size", fn, 1);
   const s = options.stride === undefined || options.stride === null ? k : tuple(options.stride, dims, "stride", fn, 1);
@@ -51,7 +51,7 @@ function parsePool(x: Tensor, kernel: number | number[], options: PoolOptions, d
   const d = withDilation ? tuple(options.dilation ?? 1, dims, "dilation", fn, 1) : new Array(dims).fill(1);
   for (let i = 0; i < dims; i++) {
     if (p[i] > Math.floor(k[i] / 2)) {
-      throw new RuntimeError(`pad should be at most half of effective kernel size, but got pad=${p[i]}, kernel_size=${k[i]} and dilation=${d[i]}`);
+      throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${p[i]} and kernel_size=${k[i]}`);
     }
   }
   const unbatched = x.ndim === dims + 1;
@@ -71,7 +71,7 @@ function pool2d(x4: Tensor, a: Pool2dArgs, kind: "max" | "avg", countIncludePad:
   const oh = outSize(h, a.k[0], a.p[0], a.s[0], a.d[0], a.ceil);
   const ow = outSize(w, a.k[1], a.p[1], a.s[1], a.d[1], a.ceil);
   if (oh <= 0 || ow <= 0) {
-    throw new RuntimeError(`${fn}: Given input size: (${c}x${h}x${w}). Calculated output size: (${c}x${oh}x${ow}). Output size is too small`);
+    throw new RuntimeError(`Given input size: (${c}x${h}x${w}). Calculated output size: (${c}x${oh}x${ow}). Output size is too small (${fn})`);
   }
   const y = out([n, c, oh, ow]);
   for (let pc = 0; pc < n * c; pc++) {
