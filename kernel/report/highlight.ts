@@ -8,7 +8,7 @@ import { escapeHtml } from "./escape.js";
 const TS_KEYWORDS = new Set(
   ("abstract as async await break case catch class const continue debugger declare default delete do else enum export " +
     "extends false finally for from function get if implements import in instanceof interface keyof let new null of " +
-    "private protected public readonly return satisfies set static super switch this throw true try type typeof " +
+    "override private protected public readonly return satisfies set static super switch this throw true try type typeof " +
     "undefined var void while yield").split(" "),
 );
 const PY_KEYWORDS = new Set(
