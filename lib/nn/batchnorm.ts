@@ -20,6 +20,9 @@ export interface BatchNormArgs {
  *
  * Porting note: `num_batches_tracked` is a float32 0-d tensor (PyTorch: int64); it stays exact up
  * to 2^24 batches.
+ *
+ * @example
+ * model.apply((m) => { if (m instanceof nn.BatchNormBase) m.resetRunningStats(); });
  */
 export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;

@@ -31,6 +31,9 @@ function toTuple(v: unknown, n: number, what: string, layer: string, min: number
 /**
  * Shared part of the convolution layers (PyTorch's `_ConvNd`): argument checks with PyTorch's
  * messages, parameters, initialisation and `extraRepr`.
+ *
+ * @example
+ * model.modules().filter((m) => m instanceof nn.ConvNd).length; // number of conv layers
  */
 export abstract class ConvNd extends Module {
   readonly inChannels: number;

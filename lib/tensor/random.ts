@@ -162,7 +162,12 @@ export interface GeneratorState {
   nextDoubleNormal: number | null;
 }
 
-/** The generator used when none is passed: PyTorch's `torch.default_generator`. */
+/**
+ * The generator used when none is passed: PyTorch's `torch.default_generator`.
+ *
+ * @example
+ * const saved = defaultGenerator.getState(); // ... later: defaultGenerator.setState(saved)
+ */
 export const defaultGenerator = new Generator();
 
 /**
@@ -177,7 +182,13 @@ export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
 }
 
-/** The seed of the default generator (PyTorch's `torch.initial_seed()`). */
+/**
+ * The seed of the default generator (PyTorch's `torch.initial_seed()`).
+ *
+ * @example
+ * manualSeed(42);
+ * initialSeed(); // 42n
+ */
 export function initialSeed(): bigint {
   return defaultGenerator.initialSeed();
 }

@@ -40,7 +40,12 @@ export function shapeNumel(shape: readonly number[]): number {
   return n;
 }
 
-/** Formats a shape as PyTorch's `torch.Size([8, 4])` does inside the brackets: `[8, 4]`. */
+/**
+ * Formats a shape as PyTorch's `torch.Size([8, 4])` does inside the brackets: `[8, 4]`.
+ *
+ * @example
+ * formatShape([8, 4]); // "[8, 4]"
+ */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
@@ -235,7 +240,12 @@ export class Tensor {
   }
 }
 
-/** True when two shapes are equal. */
+/**
+ * True when two shapes are equal.
+ *
+ * @example
+ * sameShape([2, 3], [2, 3]); // true
+ */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -302,18 +312,33 @@ function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
   return checkShape(args);
 }
 
-/** A tensor of zeros: `zeros(2, 3)` or `zeros([2, 3])`. */
+/**
+ * A tensor of zeros: `zeros(2, 3)` or `zeros([2, 3])`.
+ *
+ * @example
+ * zeros(2, 3).shape; // [2, 3]
+ */
 export function zeros(...shape: number[] | [readonly number[]]): Tensor {
   const s = shapeArgs(shape);
   return new Tensor(allocateStorage(shapeNumel(s)), s);
 }
 
-/** A tensor of ones: `ones(2, 3)` or `ones([2, 3])`. */
+/**
+ * A tensor of ones: `ones(2, 3)` or `ones([2, 3])`.
+ *
+ * @example
+ * ones(3).tolist(); // [1, 1, 1]
+ */
 export function ones(...shape: number[] | [readonly number[]]): Tensor {
   return full(shapeArgs(shape), 1);
 }
 
-/** A tensor filled with `value`. */
+/**
+ * A tensor filled with `value`.
+ *
+ * @example
+ * full([2, 2], 0.5).tolist(); // [[0.5, 0.5], [0.5, 0.5]]
+ */
 export function full(shape: readonly number[], value: number): Tensor {
   if (typeof value !== "number") throw new TypeError(`full(): fill value must be a number, got ${kindOf(value)}`);
   const s = checkShape(shape);
@@ -321,7 +346,12 @@ export function full(shape: readonly number[], value: number): Tensor {
   return t.fill_(value);
 }
 
-/** Zeros with the shape of `t`. */
+/**
+ * Zeros with the shape of `t`.
+ *
+ * @example
+ * zerosLike(weight).shape; // weight.shape
+ */
 export function zerosLike(t: Tensor): Tensor {
   return zeros(t.shape);
 }

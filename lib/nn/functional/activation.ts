@@ -63,7 +63,12 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   return map(x, "elu", (v) => (v > 0 ? v : alpha * Math.expm1(v)));
 }
 
-/** PyTorch's legacy choice when `dim` is omitted: 0 for 0-, 1- and 3-d inputs, else 1. */
+/**
+ * PyTorch's legacy choice when `dim` is omitted: 0 for 0-, 1- and 3-d inputs, else 1.
+ *
+ * @example
+ * implicitSoftmaxDim(2); // 1
+ */
 export function implicitSoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }

@@ -122,7 +122,12 @@ function tuple(v: number | number[] | undefined, n: number, dflt: number, what: 
   return arr;
 }
 
-/** Padding per side `[before, after]` for each spatial dimension; `"same"` splits odd totals PyTorch's way. */
+/**
+ * Padding per side `[before, after]` for each spatial dimension; `"same"` splits odd totals PyTorch's way.
+ *
+ * @example
+ * F.convPadding("same", [4], [1]); // [[1, 2]]
+ */
 export function convPadding(padding: ConvOptions["padding"], kernel: number[], dilation: number[]): number[][] {
   if (padding === "valid") return kernel.map(() => [0, 0]);
   if (padding === "same") {

@@ -5,7 +5,12 @@ import { Tensor } from "../../tensor/tensor.js";
 import { checkInput, out } from "./_util.js";
 
 
-/** Throws PyTorch's error for a dropout probability outside [0, 1]. */
+/**
+ * Throws PyTorch's error for a dropout probability outside [0, 1]; returns `p`.
+ *
+ * @example
+ * F.checkDropoutP(1.5); // ValueError: dropout probability has to be between 0 and 1, but got 1.5
+ */
 export function checkDropoutP(p: unknown): number {
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
     throw new ValueError(`dropout probability has to be between 0 and 1, but got ${describeValue(p)}`);

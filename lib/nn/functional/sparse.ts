@@ -3,7 +3,12 @@ import { RuntimeError } from "../../errors.js";
 import { Tensor, tensor, type NestedArray } from "../../tensor/tensor.js";
 import { out } from "./_util.js";
 
-/** Indices as a tensor of whole numbers (a Tensor, or nested arrays of integers). */
+/**
+ * Indices as a tensor of whole numbers (a Tensor, or nested arrays of integers).
+ *
+ * @example
+ * F.toIndices([[0, 2]], "embedding").shape; // [1, 2]
+ */
 export function toIndices(indices: Tensor | NestedArray, fn: string): Tensor {
   const t = indices instanceof Tensor ? indices : tensor(indices);
   for (const v of t.data) {
