@@ -53,3 +53,17 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "setup: building"
 npm run build --silent
+
+# 3. The paramlab kernelspec, installed through the Python whose Jupyter will run it. Root and
+#    conda installs go to sys.prefix (/usr/share/jupyter/kernels on Debian, or the conda env),
+#    which every user's Jupyter searches; a normal user cannot write there, so gets --user.
+kernel_install=(--sys-prefix)
+if [ "$conda_route" = "active" ]; then
+  kernel_install+=(--python "$CONDA_PREFIX/bin/python")
+elif [ "$conda_route" = "create" ] && [ -x "$(conda info --base)/envs/paramlab/bin/python" ]; then
+  kernel_install+=(--python "$(conda info --base)/envs/paramlab/bin/python")
+elif [ "$(id -u)" -ne 0 ]; then
+  kernel_install=(--user)
+fi
+echo "setup: installing the paramlab kernelspec (${kernel_install[*]})"
+node dist/kernel/cli.js install "${kernel_install[@]}"
