@@ -95,9 +95,10 @@ function workers(count: number): PoolWorker[] | null {
   try {
     while (pool.length < count) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
       const entry: PoolWorker = { worker, flag: new Int32Array(new SharedArrayBuffer(4)), known: new Set() };
       worker.on("message", (text) => process.emitWarning(`paramlab optimizer worker: ${text}`));
+      // After adding listeners: an idle pool must not keep the process alive.
+      worker.unref();
       pool.push(entry);
     }
   } catch {

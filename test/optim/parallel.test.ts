@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { nn, optim, Tensor, zeros } from "../../lib/index.js";
 import { adamKernel } from "../../lib/optim/adam_kernel.js";
 import { getNumThreads, PARALLEL_MIN_ELEMENTS, runKernel, setNumThreads } from "../../lib/optim/parallel.js";
@@ -80,4 +81,17 @@ test("setNumThreads rejects a non-positive or fractional count", () => {
   assertThrowsMessage(() => setNumThreads(0), RangeError, "setNumThreads(): expected a positive integer, got 0");
   assertThrowsMessage(() => setNumThreads(1.5), RangeError, "setNumThreads(): expected a positive integer, got 1.5");
   assert.ok(getNumThreads() >= 1);
+});
+
+test("a script that used the worker pool exits on its own (idle workers do not keep Node alive)", () => {
+  const script = `
+    const { nn, optim, zeros } = require(${JSON.stringify(require.resolve("../../lib/index.ts"))});
+    const p = new nn.Parameter(zeros(${N}));
+    p.grad = zeros(${N}).fill_(0.5);
+    new optim.Adam([p], { lr: 0.1 }).step();
+    console.log(p.data[0]);
+  `;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8", timeout: 20_000 });
+  // First Adam step moves every element by -lr * sign(grad) (m_hat / sqrt(v_hat) = 1, eps aside).
+  assert.equal(Math.abs(Number(out.trim()) + 0.1) < 1e-6, true, out);
 });
