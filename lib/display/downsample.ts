@@ -8,7 +8,8 @@
  *    cosine restart), and around the ends of flat runs (warmup done, schedule ends), so that steps
  *    draw as vertical edges at their exact step and kinks stay sharp.
  * 2. Per-bucket min/max (the M4 method: first, last, min and max of each bucket), which keeps the
- *    drawn envelope exact at the bucket resolution, so every extreme stays visible.
+ *    drawn envelope exact at the bucket resolution, so every extreme stays visible. Buckets are as
+ *    many as the budget allows (monotone buckets cost 2 points, others up to 4).
  * If the breakpoints alone would use more than half the budget, only pass 2 runs and the result
  * is flagged `approximate`.
  */
@@ -36,13 +37,24 @@ export function downsample(values: ArrayLike<number>, maxPoints = 2000): Downsam
 
   const breaks = breakpoints(values, Math.floor(maxPoints / 2));
   const approximate = breaks === null;
-  const nBreaks = breaks ? breaks.length : 0;
-  const buckets = Math.max(1, Math.floor((maxPoints - nBreaks - 2) / 4));
+  const room = maxPoints - (breaks ? breaks.length : 0) - 2;
+  // A monotone bucket keeps 2 points (its ends), a bucket with an interior extreme up to 4: start
+  // with room / 2 buckets and shrink in proportion to the overshoot until the result fits.
+  let buckets = Math.max(1, Math.floor(room / 2));
+  for (;;) {
+    const indices = pick(values, buckets, breaks);
+    if (indices.length <= maxPoints || buckets === 1) return { indices, approximate };
+    buckets = Math.max(1, Math.min(buckets - 1, Math.floor((buckets * maxPoints * 0.95) / indices.length)));
+  }
+}
+
+/** Marks first / last / min / max of each of `buckets` equal buckets, plus `breaks`; sorted indices. */
+function pick(values: ArrayLike<number>, buckets: number, breaks: number[] | null): Uint32Array {
+  const n = values.length;
   const keep = new Uint8Array(n);
   keep[0] = 1;
   keep[n - 1] = 1;
   if (breaks) for (let k = 0; k < breaks.length; k++) keep[breaks[k]] = 1;
-
   const size = n / buckets;
   for (let b = 0; b < buckets; b++) {
     const start = Math.floor(b * size);
@@ -72,7 +84,7 @@ export function downsample(values: ArrayLike<number>, maxPoints = 2000): Downsam
   for (let i = 0; i < n; i++) count += keep[i];
   const indices = new Uint32Array(count);
   for (let i = 0, j = 0; i < n; i++) if (keep[i]) indices[j++] = i;
-  return { indices, approximate };
+  return indices;
 }
 
 /**

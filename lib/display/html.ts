@@ -34,6 +34,7 @@ const STYLE = `
 .${ROOT_CLASS} .pl-muted{color:var(--jp-ui-font-color2,inherit);opacity:.75}
 .${ROOT_CLASS} tr.pl-group th{background:var(--jp-layout-color2,rgba(128,128,128,.12));border-top:2px solid var(--jp-border-color1,rgba(128,128,128,.5));font-weight:400;white-space:normal}
 .${ROOT_CLASS} .pl-group-title{font-weight:700;margin-right:10px}
+.${ROOT_CLASS} .pl-hyper{max-width:52em}
 .${ROOT_CLASS} .pl-chip{display:inline-block;margin:1px 6px 1px 0;padding:0 6px;border-radius:3px;background:var(--jp-layout-color0,rgba(128,128,128,.1));border:1px solid var(--jp-border-color2,rgba(128,128,128,.3));white-space:nowrap}
 .${ROOT_CLASS} .pl-chip.pl-default{opacity:.6}
 .${ROOT_CLASS} .pl-chip b{font-weight:600}

@@ -21,5 +21,5 @@ export type { PlotOptions } from "./schedule_plot.js";
 export { previewSchedule, previewTrace } from "./scheduler_display.js";
 export { downsample } from "./downsample.js";
 export type { Downsampled } from "./downsample.js";
-export { renderPng } from "./render_png.js";
+export { renderPng, preloadRenderer } from "./render_png.js";
 export type { RenderedPng, RenderOptions } from "./render_png.js";

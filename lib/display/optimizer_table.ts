@@ -149,7 +149,7 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
       .map(([k, v]) => `<span class="pl-chip${s.defaultFlags?.has(k) ? " pl-default" : ""}"><span class="pl-key">${escapeHtml(k)}</span> <b class="pl-mono">${escapeHtml(formatValue(v))}</b></span>`)
       .join("");
     out.push(
-      `<tr class="pl-group"><th colspan="${cols}"><span class="pl-group-title${s.tone ? " pl-" + s.tone : ""}">${escapeHtml(s.title)}</span>${chips}</th></tr>`,
+      `<tr class="pl-group"><th colspan="${cols}"><div class="pl-hyper"><span class="pl-group-title${s.tone ? " pl-" + s.tone : ""}">${escapeHtml(s.title)}</span>${chips}</div></th></tr>`,
     );
     for (const r of s.rows) {
       const name = r.named ? el("td", r.name, "pl-mono") : el("td", r.name, "pl-mono pl-muted");

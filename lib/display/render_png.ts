@@ -87,3 +87,12 @@ export async function renderPng(spec: object, options: RenderOptions = {}): Prom
     height: Math.round(image.height / scale),
   };
 }
+
+/**
+ * Loads vega, vega-lite and resvg now (about half a second, once per process) so that the first
+ * plot displays without that delay. A kernel may call it at start-up; failures are reported by the
+ * returned promise only.
+ */
+export function preloadRenderer(): Promise<void> {
+  return load().then(() => undefined);
+}

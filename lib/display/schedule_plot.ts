@@ -62,6 +62,14 @@ interface Series {
   values: ArrayLike<number>;
 }
 
+/** One series in the spec's data: panel (`lr` / `m`), name, and parallel step / value arrays. */
+interface DataRow {
+  k: "lr" | "m";
+  n: string;
+  s: number[];
+  v: Array<number | null>;
+}
+
 /** Per-series facts for the text summary. */
 interface SeriesStats {
   name: string;
@@ -136,10 +144,13 @@ export class SchedulePlot {
     return this.#points;
   }
 
-  #build(interactive: boolean): Record<string, unknown> {
-    const { logY = false, maxPoints = 2000, width = 600, height = 260, firstStep = 0 } = this.options;
-    const perSeries = Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
-    const rows: Array<{ k: string; n: string; s: number[]; v: Array<number | null> }> = [];
+  #cache: { key: string; rows: DataRow[] } | null = null;
+
+  /** The drawn data, one row per series (downsampled once, shared by the spec and the PNG). */
+  #rows(perSeries: number, firstStep: number): DataRow[] {
+    const key = `${perSeries}:${firstStep}`;
+    if (this.#cache?.key === key) return this.#cache.rows;
+    const rows: DataRow[] = [];
     this.#approximate = false;
     this.#points = 0;
     for (const s of this.#series) {
@@ -150,6 +161,14 @@ export class SchedulePlot {
       this.#points += steps.length;
       rows.push({ k: s.kind === "lr" ? "lr" : "m", n: s.name, s: steps, v: values });
     }
+    this.#cache = { key, rows };
+    return rows;
+  }
+
+  #build(interactive: boolean): Record<string, unknown> {
+    const { logY = false, maxPoints = 2000, width = 600, height = 260, firstStep = 0 } = this.options;
+    const perSeries = Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
+    const rows = this.#rows(perSeries, firstStep);
     const names = this.seriesNames;
     const domainX = [firstStep, firstStep + Math.max(1, this.#steps - 1)];
     const color = {

@@ -3,9 +3,10 @@
  * (their `--jp-*` theme variables) and a page without them (classic Notebook, exported HTML).
  * Used while developing displays and to refresh the README images in notebooks/images/:
  *
- *   node --import tsx test/display/screenshot.ts [outDir]
+ *   node --import tsx test/display/screenshot.ts [outDir]   # every example, light / dark / classic
+ *   node --import tsx test/display/screenshot.ts --readme   # refresh notebooks/images/*.png
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** JupyterLab 4 theme variables used by paramlab's style sheet (values from its light/dark themes). */
@@ -66,12 +67,12 @@ export async function shoot(shots: Shot[], outDir: string, themes = Object.keys(
         await page.setViewportSize({ width: s.width ?? 900, height: 300 });
         await page.setContent(
           `<!doctype html><html><head><meta charset="utf-8"></head>` +
-            `<body style="margin:0;padding:16px;${THEMES[theme]}"><div id="out" style="display:inline-block">${s.html}</div></body></html>`,
+            `<body style="margin:0;padding:0;${THEMES[theme]}"><div id="out" style="display:inline-block;padding:16px">${s.html}</div></body></html>`,
         );
         for (const content of s.scripts ?? []) await page.addScriptTag({ content });
         if (s.init) await page.addScriptTag({ content: s.init });
         if (s.waitFor) await page.waitForSelector(s.waitFor, { timeout: 10000 });
-        const el = await page.$("body");
+        const el = await page.$("#out");
         const path = join(outDir, `${s.name}-${theme}.png`);
         await el!.screenshot({ path });
         written.push(path);
@@ -83,12 +84,28 @@ export async function shoot(shots: Shot[], outDir: string, themes = Object.keys(
   return written;
 }
 
+/** The README images: one param-group table and one schedule plot, light theme. */
+const README_SHOTS: Record<string, string> = {
+  "optimizer-table": "param-group-table.png",
+  "schedule-vegalite": "schedule-plot.png",
+};
+
 if (require.main === module) {
-  const outDir = process.argv[2] ?? "/tmp/paramlab-shots";
+  const readme = process.argv[2] === "--readme";
+  const outDir = readme ? "/tmp/paramlab-readme-shots" : (process.argv[2] ?? "/tmp/paramlab-shots");
   void (async () => {
     const { buildGallery } = await import("./gallery.js");
-    const shots = await buildGallery();
-    for (const p of await shoot(shots, outDir)) process.stdout.write(`${p}\n`);
-    writeFileSync(join(outDir, "index.txt"), shots.map((s) => s.name).join("\n"));
+    let shots = await buildGallery();
+    if (readme) shots = shots.filter((s) => s.name in README_SHOTS);
+    const written = await shoot(shots, outDir, readme ? ["light"] : undefined);
+    if (readme) {
+      const dest = join(__dirname, "..", "..", "notebooks", "images");
+      mkdirSync(dest, { recursive: true });
+      for (const s of shots) copyFileSync(join(outDir, `${s.name}-light.png`), join(dest, README_SHOTS[s.name]));
+      for (const name of Object.values(README_SHOTS)) process.stdout.write(`${join(dest, name)}\n`);
+    } else {
+      for (const p of written) process.stdout.write(`${p}\n`);
+      writeFileSync(join(outDir, "index.txt"), shots.map((s) => s.name).join("\n"));
+    }
   })();
 }
