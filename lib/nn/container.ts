@@ -1,4 +1,5 @@
 import { describeValue, KeyError } from "../errors.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
 type ModuleMapInit = Map<string, Module> | Record<string, Module> | Iterable<readonly [string, Module]>;
@@ -148,10 +149,14 @@ export class Sequential extends IndexedModules {
     return new Sequential(new Map(this._entries().slice(start, end)));
   }
 
-  override forward(input: unknown): unknown {
-    let x = input;
+  /**
+   * Passes `input` through each child in order. Typed tensor-to-tensor, the common case; a child
+   * returning something else passes it on unchanged to the next.
+   */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const [, m] of this._entries()) x = m.forward(x);
-    return x;
+    return x as Tensor;
   }
 }
 
@@ -186,9 +191,9 @@ export class ModuleList extends IndexedModules {
  * heads.get("critic").forward(x);
  */
 export class ModuleDict extends OrderedModule {
-  constructor(modules?: ModuleMapInit) {
+  constructor(modules?: ReadonlyArray<readonly [string, Module]> | ModuleMapInit) {
     super();
-    if (modules !== undefined) this.update(modules);
+    if (modules !== undefined) this.update(modules as ModuleMapInit);
   }
 
   /** Number of entries. */
@@ -242,6 +247,8 @@ export class ModuleDict extends OrderedModule {
   }
 
   /** Adds or replaces entries from a Map, pairs or an object. */
+  update(modules: ReadonlyArray<readonly [string, Module]>): this;
+  update(modules: ModuleMapInit): this;
   update(modules: ModuleMapInit): this {
     for (const [k, m] of entriesOf(modules, "ModuleDict.update")) {
       if (!(m instanceof Module)) throw new TypeError(`ModuleDict: value for ${describeValue(k)} is ${describeValue(m)}, not a Module`);

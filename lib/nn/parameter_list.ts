@@ -86,9 +86,9 @@ type ParamMapInit = Map<string, Parameter | Tensor> | Record<string, Parameter |
 export class ParameterDict extends Module {
   #order: string[] = [];
 
-  constructor(values?: ParamMapInit) {
+  constructor(values?: ReadonlyArray<readonly [string, Parameter | Tensor]> | ParamMapInit) {
     super();
-    if (values !== undefined) this.update(values);
+    if (values !== undefined) this.update(values as ParamMapInit);
   }
 
   protected override _memberNames(): string[] {
@@ -155,6 +155,8 @@ export class ParameterDict extends Module {
   }
 
   /** Adds or replaces entries from a Map, pairs or an object. */
+  update(values: ReadonlyArray<readonly [string, Parameter | Tensor]>): this;
+  update(values: ParamMapInit): this;
   update(values: ParamMapInit): this {
     const entries: Array<[string, unknown]> =
       values instanceof Map ? [...values.entries()] : Symbol.iterator in Object(values) ? [...(values as Iterable<[string, unknown]>)] : Object.entries(values);

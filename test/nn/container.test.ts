@@ -84,6 +84,9 @@ test("ModuleDict: insertion order also for integer-like keys; get, set, has, pop
   assert.equal(d.length, 0);
   assert.equal(d.toString(), "ModuleDict()");
   assert.throws(() => new nn.ModuleDict({ a: 3 as never }), /ModuleDict: value for "a" is 3, not a Module/);
+  // an array of pairs and a plain object work too
+  assert.deepEqual(new nn.ModuleDict([["x", new nn.ReLU()], ["y", new nn.Tanh()]]).keys(), ["x", "y"]);
+  assert.deepEqual(new nn.ModuleDict({ actor: new nn.ReLU(), critic: new nn.Tanh() }).keys(), ["actor", "critic"]);
 });
 
 test("a Sequential nested in a model is found by namedParameters and getSubmodule", () => {

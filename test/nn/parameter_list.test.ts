@@ -39,6 +39,8 @@ test("ParameterDict keeps insertion order with integer-like keys and prints as P
   assert.throws(() => pd.set("x", 3 as never), /ParameterDict: value for "x": expected a Parameter or Tensor, got 3/);
   pd.clear();
   assert.equal(pd.length, 0);
+  assert.deepEqual(new nn.ParameterDict([["w", ones(1)]]).keys(), ["w"]);
+  assert.deepEqual(new nn.ParameterDict({ a: ones(1), b: zeros(2) }).keys(), ["a", "b"]);
 });
 
 test("parameter containers inside a model: repr, names and state-dict order equal PyTorch's", () => {
