@@ -193,6 +193,43 @@ export function initialSeed(): bigint {
   return defaultGenerator.initialSeed();
 }
 
+/**
+ * Seeds the default generator from the operating system's randomness and returns the seed
+ * (PyTorch's `torch.seed()`), for runs that should differ but can be replayed.
+ *
+ * @example
+ * const s = seed(); // log it; manualSeed(s) replays this run
+ */
+export function seed(): bigint {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  // PyTorch draws a 64-bit value; the generator uses its low 32 bits.
+  const s = (BigInt(words[0] & 0x7fffffff) << 32n) | BigInt(words[1]);
+  defaultGenerator.manualSeed(s);
+  return s;
+}
+
+/**
+ * The default generator's state, to restore later with `setRngState` (PyTorch's
+ * `torch.get_rng_state()`).
+ *
+ * @example
+ * const state = getRngState(); randn(3); setRngState(state); // randn(3) repeats
+ */
+export function getRngState(): GeneratorState {
+  return defaultGenerator.getState();
+}
+
+/**
+ * Restores the default generator's state from `getRngState()` (PyTorch's `torch.set_rng_state`).
+ *
+ * @example
+ * setRngState(state);
+ */
+export function setRngState(state: GeneratorState): void {
+  defaultGenerator.setState(state);
+}
+
 /** Options accepted by the sampling functions. */
 export interface RandomOptions {
   /** Generator to draw from; the default generator when omitted. */

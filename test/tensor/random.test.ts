@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Generator, manualSeed, rand, randn, randint, randperm, Tensor, initialSeed, zeros } from "../../lib/index.js";
+import { Generator, manualSeed, rand, randn, randint, randperm, Tensor, initialSeed, zeros, seed, getRngState, setRngState } from "../../lib/index.js";
 import { bernoulliFill, normalFill, uniformFill } from "../../lib/tensor/random.js";
 
 // Recorded from torch 1.13 by test/fixtures/tensor_random.py.
@@ -94,4 +94,16 @@ test("randint and randperm reject bad arguments", () => {
   assert.throws(() => randint(3, 3, [2]), /random_ expects 'from' to be less than 'to', but got from=3 >= to=3/);
   assert.throws(() => randint(0, 1.5, [2]), /random_ expects integer bounds, got from=0, to=1.5/);
   assert.throws(() => randperm(-1), /randperm\(\): n must be a non-negative integer, got -1/);
+});
+
+test("seed() picks a fresh seed that manualSeed replays; getRngState / setRngState restore the default stream", () => {
+  const s = seed();
+  assert.equal(initialSeed(), s);
+  const a = rand(4).data.slice();
+  manualSeed(s);
+  assert.deepEqual(rand(4).data, a);
+  const state = getRngState();
+  const b = randn(5).data.slice();
+  setRngState(state);
+  assert.deepEqual(randn(5).data, b);
 });
