@@ -281,7 +281,10 @@ function formatHyper(v: unknown): string {
 function castStateValue(param: Parameter, key: string, name: string, v: unknown): Tensor | number | null {
   if (v === null || typeof v === "number") return v;
   // PyTorch >= 1.12 keeps `step` as a one-element tensor; here it is a number.
-  if (v instanceof Tensor) return name === "step" && v.numel === 1 ? v.item() : checkStateShape(param, key, name, v.clone());
+  // 0-d tensors (PyTorch's `step`, NAdam's `mu_product`) are numbers here.
+  if (v instanceof Tensor) {
+    return v.shape.length === 0 || (name === "step" && v.numel === 1) ? v.item() : checkStateShape(param, key, name, v.clone());
+  }
   if (Array.isArray(v)) {
     const t = tensor(v as NestedArray);
     return checkStateShape(param, key, name, t);

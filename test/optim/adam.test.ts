@@ -1,3 +1,14 @@
 import { parityTests } from "./fixtures.js";
+import { test } from "node:test";
+import { nn, optim, tensor, ValueError } from "../../lib/index.js";
+import * as msg from "../../lib/optim/messages.js";
+import { assertThrowsMessage } from "../util.js";
 
 parityTests("Adam");
+
+
+test("Adam rejects capturable / differentiable = true (PyTorch kernels paramlab does not have)", () => {
+  const p = new nn.Parameter(tensor([1]));
+  assertThrowsMessage(() => new optim.Adam([p], { capturable: true }), ValueError, msg.unsupportedFlag("Adam", "capturable"));
+  assertThrowsMessage(() => new optim.Adam([p], { differentiable: true }), ValueError, msg.unsupportedFlag("Adam", "differentiable"));
+});
