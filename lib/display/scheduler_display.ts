@@ -72,7 +72,10 @@ export function previewTrace(scheduler: LRScheduler, steps = previewLength(sched
   });
   // A large step count: the copy must not warn that the optimizer was never stepped.
   const shadow: OptimizerLike = { paramGroups: groups, defaults: real.defaults, stepCount: Number.MAX_SAFE_INTEGER };
-  const clone = cloneScheduler(scheduler, shadow, new Map());
+  // Anything in the scheduler that points at the real optimizer or its groups points at the copies.
+  const seen = new Map<object, unknown>([[real as object, shadow], [real.paramGroups, groups]]);
+  real.paramGroups.forEach((g, i) => seen.set(g, groups[i]));
+  const clone = cloneScheduler(scheduler, shadow, seen);
   const cycled = scheduler.cyclesMomentum();
   const n = groups.length;
   const lr = Array.from({ length: n }, () => new Float64Array(steps));

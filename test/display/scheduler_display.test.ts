@@ -71,3 +71,57 @@ describe("scheduler display", () => {
     assert.match(html, /No preview: ReduceLROnPlateau steps on a metric/);
   });
 });
+
+describe("scheduler previews match simulate() for every scheduler", () => {
+  const S = optim.lr_scheduler;
+  type Build = (o: optim.Optimizer) => InstanceType<typeof S.LRScheduler>;
+  const adam = () =>
+    new optim.Adam([
+      { params: [new nn.Parameter(zeros(2))], lr: 0.1 },
+      { params: [new nn.Parameter(zeros(2))], lr: 0.01, name: "head" },
+    ]);
+  const builds: Array<[string, Build, () => optim.Optimizer]> = [
+    ["LambdaLR", (o) => new S.LambdaLR(o, { lr_lambda: (e: number) => 1 / (1 + e) }), sgd],
+    ["MultiplicativeLR", (o) => new S.MultiplicativeLR(o, { lr_lambda: () => 0.95 }), sgd],
+    ["StepLR", (o) => new S.StepLR(o, { step_size: 7, gamma: 0.3 }), sgd],
+    ["MultiStepLR", (o) => new S.MultiStepLR(o, { milestones: [5, 20], gamma: 0.1 }), sgd],
+    ["ConstantLR", (o) => new S.ConstantLR(o, { factor: 0.5, total_iters: 10 }), sgd],
+    ["LinearLR", (o) => new S.LinearLR(o, { start_factor: 0.1, total_iters: 10 }), sgd],
+    ["ExponentialLR", (o) => new S.ExponentialLR(o, { gamma: 0.97 }), sgd],
+    ["PolynomialLR", (o) => new S.PolynomialLR(o, { total_iters: 30, power: 2 }), sgd],
+    ["CosineAnnealingLR", (o) => new S.CosineAnnealingLR(o, { T_max: 25, eta_min: 0.001 }), sgd],
+    ["CosineAnnealingWarmRestarts", (o) => new S.CosineAnnealingWarmRestarts(o, { T_0: 10, T_mult: 2 }), sgd],
+    ["CyclicLR", (o) => new S.CyclicLR(o, { base_lr: 0.001, max_lr: 0.1, step_size_up: 8 }), sgd],
+    ["CyclicLR on Adam", (o) => new S.CyclicLR(o, { base_lr: 0.001, max_lr: 0.1, step_size_up: 8 }), adam],
+    ["OneCycleLR", (o) => new S.OneCycleLR(o, { max_lr: 0.1, total_steps: 60 }), adam],
+    ["SequentialLR", (o) => new S.SequentialLR(o, { schedulers: [new S.LinearLR(o, { start_factor: 0.1, total_iters: 5 }), new S.CosineAnnealingLR(o, { T_max: 30 })], milestones: [5] }), sgd],
+    ["ChainedScheduler", (o) => new S.ChainedScheduler([new S.ConstantLR(o, { factor: 0.5, total_iters: 4 }), new S.ExponentialLR(o, { gamma: 0.9 })]), sgd],
+    ["HF cosine with warmup", (o) => S.getCosineScheduleWithWarmup(o, { num_warmup_steps: 5, num_training_steps: 40 }), sgd],
+    ["timm CosineLRScheduler", (o) => new S.CosineLRScheduler(o, { t_initial: 20, warmup_t: 3, warmup_lr_init: 1e-4 }), sgd],
+  ];
+  for (const [name, build, makeOpt] of builds) {
+    it(name, async () => {
+      const steps = 50;
+      const expected = optim.lr_scheduler.simulate(makeOpt(), build, { steps });
+      const opt = makeOpt();
+      const sched = build(opt);
+      const snapshot = () => JSON.stringify({ s: sched.stateDict(), g: opt.paramGroups.map(({ params, ...rest }) => rest) });
+      const before = snapshot();
+      const got = previewTrace(sched, steps)!;
+      const b = await toMimeBundle(sched);
+      assert.equal(snapshot(), before, "display leaves the scheduler and optimizer as they were");
+      assert.doesNotMatch(String(b.data["text/html"]), /No preview/);
+      const n = Math.min(got.steps, expected.steps);
+      for (let g = 0; g < 2; g++) {
+        for (let i = 0; i < n; i++) {
+          const e = expected.lr[g][i];
+          assert.ok(Math.abs(got.lr[g][i] - e) <= 1e-12 * Math.max(1, Math.abs(e)), `group ${g} step ${i}: ${got.lr[g][i]} vs ${e}`);
+        }
+      }
+      const m = expected.momentum ?? expected.beta1;
+      const gm = got.momentum ?? got.beta1;
+      assert.equal(Boolean(gm), Boolean(m));
+      if (m && gm) for (let i = 0; i < n; i++) assert.ok(Math.abs(gm[0][i] - m[0][i]) <= 1e-12);
+    });
+  }
+});
