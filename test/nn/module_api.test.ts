@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AttributeError, KeyError, manualSeed, nn, ones, Tensor, zeros } from "../../lib/index.js";
+import { AttributeError, KeyError, manualSeed, nn, ones, RuntimeError, Tensor, zeros } from "../../lib/index.js";
 import { nnFixture } from "./fixture.js";
 
 /** The `Tree` model of nn_fixtures.py: shared submodule, tied bias, containers, BatchNorm, non-persistent buffer. */
@@ -29,6 +29,9 @@ const api = (nnFixture as unknown as { module_api: Record<string, unknown> }).mo
   state_dict_keys: string[];
   num_parameters: number;
   apply_order: string[];
+  load_error_keys: string;
+  load_nonstrict: [string[], string[]];
+  load_error_size: string;
 };
 
 test("named* listings, prefix, recurse and de-duplication equal PyTorch's on a model with sharing", () => {
@@ -187,4 +190,16 @@ test("namedParameters stays cheap on a large model", () => {
   for (let i = 0; i < 100; i++) m.namedParameters();
   const perCall = (performance.now() - t0) / 100;
   assert.ok(perCall < 5, `namedParameters on 200 layers took ${perCall.toFixed(2)} ms`);
+});
+
+test("loadStateDict's errors and non-strict report are PyTorch's, word for word", () => {
+  const m = new Tree();
+  const sd: Record<string, Tensor> = { ...m.stateDict() };
+  delete sd["body.1.running_var"];
+  sd["extra"] = zeros(1);
+  assert.throws(() => m.loadStateDict(sd), (e: unknown) => e instanceof RuntimeError && (e as Error).message === api.load_error_keys);
+  const report = m.loadStateDict(sd, { strict: false });
+  assert.deepEqual([report.missingKeys, report.unexpectedKeys], api.load_nonstrict);
+  const resized = { ...m.stateDict(), "embed.weight": zeros(3, 4) };
+  assert.throws(() => m.loadStateDict(resized, { strict: false }), (e: unknown) => (e as Error).message === api.load_error_size);
 });
