@@ -74,7 +74,7 @@ describe("scheduler display", () => {
 
 describe("scheduler previews match simulate() for every scheduler", () => {
   const S = optim.lr_scheduler;
-  type Build = (o: optim.Optimizer) => InstanceType<typeof S.LRScheduler>;
+  type Build = (o: optim.lr_scheduler.OptimizerLike) => optim.lr_scheduler.LRScheduler;
   const adam = () =>
     new optim.Adam([
       { params: [new nn.Parameter(zeros(2))], lr: 0.1 },
