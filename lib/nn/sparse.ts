@@ -51,8 +51,36 @@ export class Embedding extends Module {
     this.normType = args.normType ?? 2;
     this.scaleGradByFreq = args.scaleGradByFreq ?? false;
     this.sparse = args.sparse ?? false;
-    this.weight = new Parameter(zeros(numEmbeddings, embeddingDim));
-    this.resetParameters();
+    // `weight` (PyTorch's `_weight`) supplies the table, skipping initialisation.
+    const given = (args as { weight?: Tensor }).weight;
+    if (given !== undefined) {
+      if (!(given instanceof Tensor) || given.shape[0] !== numEmbeddings || given.shape[1] !== embeddingDim || given.ndim !== 2) {
+        throw new ValueError(`Shape of weight does not match num_embeddings and embedding_dim (expected [${numEmbeddings}, ${embeddingDim}])`);
+      }
+      this.weight = new Parameter(given);
+    } else {
+      this.weight = new Parameter(zeros(numEmbeddings, embeddingDim));
+      this.resetParameters();
+    }
+  }
+
+  /**
+   * An embedding whose table is `embeddings` (shared, not copied), frozen by default; draws no
+   * random numbers (PyTorch's `Embedding.from_pretrained`).
+   *
+   * @example
+   * const emb = nn.Embedding.fromPretrained(tensor([[1, 2.3, 3], [4, 5.1, 6.3]]));
+   * emb.forward([1]).tolist(); // [[4, 5.1, 6.3]] (float32)
+   */
+  static fromPretrained(embeddings: Tensor, args: EmbeddingArgs & { freeze?: boolean } = {}): Embedding {
+    if (!(embeddings instanceof Tensor) || embeddings.ndim !== 2) {
+      throw new ValueError(`Embeddings parameter is expected to be 2-dimensional (got ${embeddings instanceof Tensor ? `shape [${embeddings.shape.join(", ")}]` : describeValue(embeddings)})`);
+    }
+    const { freeze = true, ...rest } = args;
+    const [rows, cols] = embeddings.shape;
+    const emb = new Embedding(rows, cols, { ...rest, weight: embeddings } as EmbeddingArgs);
+    emb.weight.requiresGrad = !freeze;
+    return emb;
   }
 
   /** Re-draws N(0, 1) weights and zeroes the padding row. */

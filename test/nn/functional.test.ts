@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, ones, tensor, zeros } from "../../lib/index.js";
+import { manualSeed, nn, ones, rand, tensor, zeros } from "../../lib/index.js";
 import { assertClose } from "../util.js";
 
 const F = nn.functional;
@@ -63,4 +63,17 @@ test("conv2d with padding 'same' keeps the size; a 1x1 kernel is a per-pixel lin
   const x = tensor([1, 2, 3, 4], [1, 1, 2, 2]);
   assert.deepEqual(F.conv2d(x, ones(1, 1, 3, 3), null, { padding: "same" }).tolist(), [[[[10, 10], [10, 10]]]]);
   assert.deepEqual(F.conv2d(x, tensor([2], [1, 1, 1, 1]), tensor([1])).tolist(), [[[[3, 5], [7, 9]]]]);
+});
+
+test("Embedding.fromPretrained shares the table, is frozen by default and draws nothing", () => {
+  const table = tensor([[1, 2, 3], [4, 5, 6]]);
+  manualSeed(0);
+  const emb = nn.Embedding.fromPretrained(table);
+  assert.deepEqual(rand(1).data, (manualSeed(0), rand(1)).data, "no random numbers consumed");
+  assert.equal(emb.weight.requiresGrad, false);
+  assert.deepEqual(emb.forward([1, 0]).tolist(), [[4, 5, 6], [1, 2, 3]]);
+  table.data[0] = 9;
+  assert.equal(emb.weight.data[0], 9, "storage is shared, as PyTorch's");
+  assert.equal(nn.Embedding.fromPretrained(table, { freeze: false, paddingIdx: 1 }).toString(), "Embedding(2, 3, padding_idx=1)");
+  assert.throws(() => nn.Embedding.fromPretrained(zeros(3)), /Embeddings parameter is expected to be 2-dimensional \(got shape \[3\]\)/);
 });
