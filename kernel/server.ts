@@ -310,6 +310,8 @@ export class KernelServer {
       this.installDisplaySink();
       this.displaySinkInstalled = true;
     }
+    // Hand busy / execute_input to ZeroMQ before a cell that may block the thread for long.
+    await this.iopub.flush();
     const outcome = await this.session.execute(code, count);
     // Displays whose bundles render asynchronously (plots) belong to this cell.
     const lib = require("../lib/index.js") as typeof import("../lib/index.js");
