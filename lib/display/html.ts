@@ -56,6 +56,10 @@ const STYLE = `
 .${ROOT_CLASS} dl.pl-facts{display:inline-grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0}
 .${ROOT_CLASS} dl.pl-facts dt{color:var(--jp-ui-font-color2,inherit);opacity:.85}
 .${ROOT_CLASS} dl.pl-facts dd{margin:0}
+.${ROOT_CLASS} img.pl-plot{display:block;margin-top:8px;max-width:100%;height:auto}
+.${ROOT_CLASS} img.pl-img-dark{display:none}
+body[data-jp-theme-light="false"] .${ROOT_CLASS} img.pl-img-dark,body.vscode-dark .${ROOT_CLASS} img.pl-img-dark{display:block}
+body[data-jp-theme-light="false"] .${ROOT_CLASS} img.pl-img-light,body.vscode-dark .${ROOT_CLASS} img.pl-img-light{display:none}
 .${ROOT_CLASS} pre.pl-values{margin:6px 0 0;padding:6px 8px;background:var(--jp-cell-editor-background,rgba(128,128,128,.08));border-radius:3px;color:inherit;overflow-x:auto}
 `
   .trim()

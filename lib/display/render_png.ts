@@ -24,6 +24,27 @@ export interface RenderOptions {
   scale?: number;
   /** Background colour; the notebook's vega renderer themes the spec, the PNG needs one. */
   background?: string;
+  /**
+   * `"dark"`: light text and grid on a transparent background, for dark notebook themes (the
+   * colours of vega-themes' dark theme). Default `"light"` (Vega's defaults on white).
+   */
+  theme?: "light" | "dark";
+}
+
+/** Vega-Lite config of the dark rendering (values from vega-themes' `dark`). */
+const DARK_CONFIG = {
+  view: { stroke: "#888" },
+  title: { color: "#fff", subtitleColor: "#fff" },
+  style: { "guide-label": { fill: "#fff" }, "guide-title": { fill: "#fff" } },
+  axis: { domainColor: "#fff", gridColor: "#888", tickColor: "#fff" },
+};
+
+/** The spec with the dark config merged over its own. */
+function darken(spec: object): object {
+  const s = spec as { config?: Record<string, Record<string, unknown>> };
+  const config: Record<string, unknown> = { ...(s.config ?? {}) };
+  for (const [k, v] of Object.entries(DARK_CONFIG)) config[k] = { ...((config[k] as object) ?? {}), ...v };
+  return { ...spec, config };
 }
 
 // Dynamic imports keep these ESM-only packages loadable from CommonJS output.
@@ -73,9 +94,10 @@ export async function renderSvg(spec: object, background = "white"): Promise<str
  * const { png, width, height } = await renderPng(spec);
  */
 export async function renderPng(spec: object, options: RenderOptions = {}): Promise<RenderedPng> {
-  const { scale = 2, background = "white" } = options;
+  const { scale = 2, theme = "light" } = options;
+  const background = options.background ?? (theme === "dark" ? "transparent" : "white");
   if (!(typeof scale === "number" && scale > 0 && scale <= 8)) throw new RangeError(`renderPng(): scale must be in (0, 8], got ${scale}`);
-  const svg = await renderSvg(spec, background);
+  const svg = await renderSvg(theme === "dark" ? darken(spec) : spec, background);
   const [, , { Resvg }] = await load();
   const image = new Resvg(svg, { font: FONT_OPTIONS, fitTo: { mode: "zoom", value: scale } }).render();
   const png = image.asPng();

@@ -258,8 +258,8 @@ export class SchedulePlot {
   }
 
   /** The chart as PNG (rendered without a browser). */
-  async toPng(scale = 2): Promise<{ png: Buffer; width: number; height: number; pixelWidth: number; pixelHeight: number }> {
-    return renderPng(this.#build(false), { scale });
+  async toPng(scale = 2, theme: "light" | "dark" = "light"): Promise<{ png: Buffer; width: number; height: number; pixelWidth: number; pixelHeight: number }> {
+    return renderPng(this.#build(false), { scale, theme });
   }
 
   /** Vega-Lite spec + PNG + text. A PNG that fails to render is left out with a warning. */

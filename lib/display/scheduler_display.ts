@@ -178,9 +178,12 @@ export async function schedulerBundle(s: LRScheduler): Promise<MediaBundle> {
       preview = el("div", `No preview: ${s.constructor.name} steps on ${s.stepArgument === "metric" ? "a metric" : "a batch size"}; plot it with simulate().`, "pl-muted");
     } else {
       const plot = plotSchedule(trace, { title: `Next ${formatCount(trace.steps)} steps`, firstStep: s.lastEpoch, width: 520, height: 200 });
-      const img = await plot.toPng();
+      // Two renderings; the style sheet shows the dark one under JupyterLab's and VS Code's dark themes.
+      const [light, dark] = await Promise.all([plot.toPng(2, "light"), plot.toPng(2, "dark")]);
       const alt = plot.toString();
-      preview = `<img style="display:block;margin-top:8px;max-width:100%" width="${img.width}" height="${img.height}" alt="${escapeHtml(alt)}" src="data:image/png;base64,${img.png.toString("base64")}">`;
+      const img = (png: { png: Buffer; width: number; height: number }, cls: string) =>
+        `<img class="pl-plot ${cls}" width="${png.width}" height="${png.height}" alt="${escapeHtml(alt)}" src="data:image/png;base64,${png.png.toString("base64")}">`;
+      preview = img(light, "pl-img-light") + img(dark, "pl-img-dark");
       text += `\n\nPreview (${formatCount(trace.steps)} steps from step ${s.lastEpoch}):\n` + alt.split("\n").slice(2).join("\n");
     }
   } catch (err) {

@@ -54,6 +54,8 @@ describe("scheduler display", () => {
       ["0", "0.1", "0.1"],
       ["1 · head", "0.01", "0.01"],
     ]);
+    // A light and a dark rendering; CSS shows the one matching the notebook theme.
+    assert.deepEqual(root.querySelectorAll("img").map((i) => i.getAttribute("class")), ["pl-plot pl-img-light", "pl-plot pl-img-dark"]);
     const img = root.querySelector("img")!;
     const src = img.getAttribute("src")!;
     assert.match(src, /^data:image\/png;base64,/);

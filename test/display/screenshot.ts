@@ -67,7 +67,7 @@ export async function shoot(shots: Shot[], outDir: string, themes = Object.keys(
         await page.setViewportSize({ width: s.width ?? 900, height: 300 });
         await page.setContent(
           `<!doctype html><html><head><meta charset="utf-8"></head>` +
-            `<body style="margin:0;padding:0;${THEMES[theme]}"><div id="out" style="display:inline-block;padding:16px">${s.html}</div></body></html>`,
+            `<body data-jp-theme-light="${theme === "dark" ? "false" : "true"}" style="margin:0;padding:0;${THEMES[theme]}"><div id="out" style="display:inline-block;padding:16px">${s.html}</div></body></html>`,
         );
         for (const content of s.scripts ?? []) await page.addScriptTag({ content });
         if (s.init) await page.addScriptTag({ content: s.init });
