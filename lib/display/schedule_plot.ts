@@ -81,6 +81,8 @@ interface SeriesStats {
   max: number;
   maxAt: number;
   n: number;
+  /** NaN / ±Infinity samples (left out of the drawing). */
+  bad: number;
 }
 
 function stats(s: Series): SeriesStats {
@@ -89,8 +91,13 @@ function stats(s: Series): SeriesStats {
   let max = -Infinity;
   let minAt = 0;
   let maxAt = 0;
+  let bad = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
+    if (!Number.isFinite(x)) {
+      bad++;
+      continue;
+    }
     if (x < min) {
       min = x;
       minAt = i;
@@ -100,7 +107,7 @@ function stats(s: Series): SeriesStats {
       maxAt = i;
     }
   }
-  return { name: s.name, kind: s.kind, first: v[0], last: v[v.length - 1], min, minAt, max, maxAt, n: v.length };
+  return { name: s.name, kind: s.kind, first: v[0], last: v[v.length - 1], min, minAt, max, maxAt, n: v.length, bad };
 }
 
 function round(v: number): number | null {
@@ -251,7 +258,8 @@ export class SchedulePlot {
       }
       lines.push(
         `  ${label}: start ${formatShort(st.first)} · max ${formatShort(st.max)} at step ${formatCount(st.maxAt + first)}` +
-          ` · min ${formatShort(st.min)} at step ${formatCount(st.minAt + first)} · end ${formatShort(st.last)}`,
+          ` · min ${formatShort(st.min)} at step ${formatCount(st.minAt + first)} · end ${formatShort(st.last)}` +
+          (st.bad ? ` · ${formatCount(st.bad)} non-finite value${st.bad === 1 ? "" : "s"} not drawn` : ""),
       );
     }
     return lines.join("\n");
@@ -315,6 +323,10 @@ function traceSeries(t: ScheduleTrace, prefix: string): Series[] {
   return out;
 }
 
+function stepsText(n: number): string {
+  return `${formatCount(n)} step${n === 1 ? "" : "s"}`;
+}
+
 function groupsText(n: number): string {
   return `${n} param group${n === 1 ? "" : "s"}`;
 }
@@ -329,7 +341,7 @@ function groupsText(n: number): string {
  */
 export function plotSchedule(trace: ScheduleTrace, options: PlotOptions = {}): SchedulePlot {
   const t = checkTrace(trace, "plotSchedule(trace)");
-  return new SchedulePlot(traceSeries(t, ""), t.steps, t.description || t.scheduler, `${formatCount(t.steps)} steps · ${groupsText(t.groupNames.length)}`, options);
+  return new SchedulePlot(traceSeries(t, ""), t.steps, t.description || t.scheduler, `${stepsText(t.steps)} · ${groupsText(t.groupNames.length)}`, options);
 }
 
 /**
