@@ -197,7 +197,14 @@ let sink: DisplaySink | null = null;
 let queue: Promise<void> = Promise.resolve();
 let pending = 0;
 
-/** Installs the function that sends bundles to the front end (`null`: print text to stdout). */
+/**
+ * Installs the function that sends bundles to the front end (`null`: print text to stdout).
+ * The kernel sends `display_data` (or `update_display_data` when `update`) with the bundle and
+ * `transient: { display_id }`.
+ *
+ * @example
+ * setDisplaySink((bundle, { displayId, update }) => sendIopub(update ? "update_display_data" : "display_data", bundle, displayId));
+ */
 export function setDisplaySink(next: DisplaySink | null): void {
   if (next !== null && typeof next !== "function") {
     throw new TypeError(`setDisplaySink() expects a function or null, got ${typeof next}`);
