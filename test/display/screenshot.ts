@@ -6,8 +6,31 @@
  *   node --import tsx test/display/screenshot.ts [outDir]   # every example, light / dark / classic
  *   node --import tsx test/display/screenshot.ts --readme   # refresh notebooks/images/*.png
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+/**
+ * The real front-end style sheets when this machine has them (Debian's nbconvert ships
+ * JupyterLab's output CSS and theme variables; classic Notebook ships its own), so outputs are
+ * shot inside the CSS they will meet. Without them, the inline variables below stand in.
+ */
+const LAB_CSS = "/usr/share/jupyter/nbconvert/templates/lab/static";
+const CLASSIC_CSS = "/usr/lib/python3/dist-packages/notebook/static/style/style.min.css";
+
+interface Frame {
+  css: string[];
+  /** Classes of the element the output is placed in, as the front end does. */
+  wrapper: string;
+}
+
+function frameFor(theme: string): Frame {
+  const read = (f: string) => (existsSync(f) ? [readFileSync(f, "utf8")] : []);
+  if (theme === "classic") return { css: read(CLASSIC_CSS), wrapper: "output_subarea output_html rendered_html" };
+  return {
+    css: [...read(join(LAB_CSS, `theme-${theme}.css`)), ...read(join(LAB_CSS, "index.css"))],
+    wrapper: "jp-OutputArea-output jp-RenderedHTMLCommon jp-RenderedHTML",
+  };
+}
 
 /** JupyterLab 4 theme variables used by paramlab's style sheet (values from its light/dark themes). */
 export const THEMES: Record<string, string> = {
@@ -65,10 +88,13 @@ export async function shoot(shots: Shot[], outDir: string, themes = Object.keys(
     for (const s of shots) {
       for (const theme of themes) {
         await page.setViewportSize({ width: s.width ?? 900, height: 300 });
+        const frame = frameFor(theme);
         await page.setContent(
           `<!doctype html><html><head><meta charset="utf-8"></head>` +
-            `<body data-jp-theme-light="${theme === "dark" ? "false" : "true"}" style="margin:0;padding:0;${THEMES[theme]}"><div id="out" style="display:inline-block;padding:16px">${s.html}</div></body></html>`,
+            `<body data-jp-theme-light="${theme === "dark" ? "false" : "true"}" style="margin:0;padding:0;${frame.css.length ? (theme === "classic" ? "background:#fff" : "background:var(--jp-layout-color0);color:var(--jp-ui-font-color1)") : THEMES[theme]}">` +
+            `<div id="out" style="display:inline-block;padding:16px"><div class="${frame.wrapper}">${s.html}</div></div></body></html>`,
         );
+        for (const content of frame.css) await page.addStyleTag({ content });
         for (const content of s.scripts ?? []) await page.addScriptTag({ content });
         if (s.init) await page.addScriptTag({ content: s.init });
         if (s.waitFor) await page.waitForSelector(s.waitFor, { timeout: 10000 });
