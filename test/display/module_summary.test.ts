@@ -72,6 +72,11 @@ describe("module summary", () => {
     assert.deepEqual(split, [4, 17]);
   });
 
+  it("stops at a given depth, folding deeper counts into their parents", () => {
+    const s = summary(new Deep(), { depth: 1, collapse: false });
+    assert.deepEqual(s.rows.map((r) => `${r.prefix}${r.name || r.type} ${r.params}`), ["Deep 7347", "├─layers 7296", "└─head 51"]);
+  });
+
   it("shows a shared module once and counts its parameters once", () => {
     const shared = new nn.Linear(2, 2);
     const m = new nn.Module();
