@@ -1,6 +1,6 @@
 /**
  * Text formatting shared by every display: numbers in JavaScript's notation, shapes as PyTorch
- * tuples, counts with thousands separators, byte sizes, and fixed-width text tables.
+ * tuples, counts with thousands separators, byte sizes, and padding by display width.
  */
 
 /** A number as JavaScript writes it (`1e-8`, `0.0014142135623730952`); `-0` as `0`. */
@@ -73,9 +73,15 @@ export function formatShort(v: number): string {
 /** Width of a string in terminal columns (wide characters and emoji count 2, combining marks 0). */
 export function displayWidth(s: string): number {
   let w = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
+  const chars = [...s];
+  for (let i = 0; i < chars.length; i++) {
+    const cp = chars[i].codePointAt(0)!;
     if (cp === 0xfe0f || cp === 0x200d || (cp >= 0x300 && cp <= 0x36f)) continue;
+    // A symbol followed by VS16 (emoji presentation, e.g. "⚠️") takes two columns.
+    if (chars[i + 1] === "\ufe0f") {
+      w += 2;
+      continue;
+    }
     const wide =
       (cp >= 0x1100 && cp <= 0x115f) ||
       (cp >= 0x2e80 && cp <= 0xa4cf) ||
@@ -95,26 +101,4 @@ export function displayWidth(s: string): number {
 export function pad(s: string, width: number, align: "left" | "right" = "left"): string {
   const fill = " ".repeat(Math.max(0, width - displayWidth(s)));
   return align === "left" ? s + fill : fill + s;
-}
-
-/** Column of a text table. */
-export interface TextColumn {
-  header: string;
-  align?: "left" | "right";
-}
-
-/**
- * Lays out rows as a fixed-width text table with a header and a rule; `null` rows become rules.
- * Trailing spaces are trimmed.
- */
-export function textTable(columns: readonly TextColumn[], rows: ReadonlyArray<readonly string[] | null>, indent = ""): string[] {
-  const widths = columns.map((c, i) =>
-    Math.max(displayWidth(c.header), ...rows.map((r) => (r ? displayWidth(r[i] ?? "") : 0))),
-  );
-  const line = (cells: readonly string[]) =>
-    (indent + cells.map((c, i) => pad(c ?? "", widths[i], columns[i].align)).join("  ")).replace(/\s+$/, "");
-  const rule = indent + widths.map((w) => "─".repeat(w)).join("──");
-  const out = [line(columns.map((c) => c.header)), rule];
-  for (const r of rows) out.push(r ? line(r) : rule);
-  return out;
 }
