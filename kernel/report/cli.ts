@@ -268,7 +268,10 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     }
 
     for (const [n, path] of options.notebooks.entries()) {
-      if (stopRequested) break;
+      if (stopRequested) {
+        exitCode = 130;
+        break;
+      }
       const source = sources.get(path)!;
       const name = basename(path, ".ipynb");
       const codeCount = source.cells.filter((c) => c.cell_type === "code").length;

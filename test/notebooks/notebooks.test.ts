@@ -9,7 +9,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runReportCli } from "../../kernel/report/cli.js";
@@ -20,7 +21,10 @@ import { findJupyter } from "../../kernel/report/server.js";
 const ROOT = resolve(__dirname, "..", "..");
 const NOTEBOOK_DIR = join(ROOT, "notebooks");
 const NOTEBOOKS = readdirSync(NOTEBOOK_DIR).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
-const OUT = join(ROOT, "test-output", "reports");
+// Each run writes into its own directory (another run of the suite may be going on in the same
+// tree) and copies the results to test-output/ for people to look at afterwards.
+const OUT = mkdtempSync(join(tmpdir(), "paramlab-reports-"));
+const KEEP = join(ROOT, "test-output");
 const SHOTS = join(ROOT, "test-output", "screenshots");
 const CHROMIUM = "/usr/bin/chromium";
 const VEGALITE = "application/vnd.vegalite.v5+json";
@@ -53,10 +57,10 @@ function text(value: unknown): string {
 }
 
 let run: { code: number; out: string; err: string } | undefined;
+after(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe("tutorial notebooks through `paramlab report`", { skip: skipRun }, () => {
   before(async () => {
-    rmSync(OUT, { recursive: true, force: true });
     let out = "";
     let err = "";
     const code = await runReportCli([...NOTEBOOKS.map((f) => join(NOTEBOOK_DIR, f)), "--out", OUT, "--timeout", "240"], {
@@ -64,6 +68,7 @@ describe("tutorial notebooks through `paramlab report`", { skip: skipRun }, () =
       err: (t) => void (err += t),
     });
     run = { code, out, err };
+    cpSync(OUT, join(KEEP, "reports"), { recursive: true });
   }, { timeout: 900_000 });
 
   test("the notebook list matches the tutorials", () => {
@@ -73,6 +78,7 @@ describe("tutorial notebooks through `paramlab report`", { skip: skipRun }, () =
   test("every notebook runs top to bottom without an error", () => {
     assert.equal(run!.code, 0, `paramlab report failed:\n${run!.err}\n${run!.out}`);
     for (const file of NOTEBOOKS) {
+      assert.ok(existsSync(join(OUT, file)), `${file} was executed:\n${run!.err}\n${run!.out}`);
       const nb = JSON.parse(readFileSync(join(OUT, file), "utf8")) as Notebook;
       const errors = outputsOf(nb).filter((o) => o.output_type === "error");
       assert.deepEqual(errors, [], `${file} has error outputs`);
@@ -182,6 +188,11 @@ describe("reports in headless Chromium", { skip: skipRun || (existsSync(CHROMIUM
         if (tables) assert.ok((await page.locator(".output.html table tr").count()) > tables, "tables have rows");
         assert.ok((await page.locator("nav.toc a").count()) >= 3, "table of contents");
         await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+        // The view a reader gets: the table of contents beside the first chart or table (the README's image is one of these).
+        await page.evaluate(
+          `(document.querySelector("figure.chart") || document.querySelector(".output.html table") || document.body).scrollIntoView({ block: "center" })`,
+        );
+        await page.screenshot({ path: join(SHOTS, `${name}-view.png`) });
         assert.deepEqual(problems, [], "console errors or warnings");
         assert.deepEqual([...new Set(requests.filter((r) => !r.startsWith("data:")))], [url], "no request but the page itself");
       } finally {
@@ -213,11 +224,10 @@ describe("reports in headless Chromium", { skip: skipRun || (existsSync(CHROMIUM
 });
 
 describe("`jupyter nbconvert --to html --execute` on the tutorials", { skip: skipRun }, () => {
-  const out = join(ROOT, "test-output", "nbconvert");
+  const out = mkdtempSync(join(tmpdir(), "paramlab-nbconvert-"));
   let kernelspecDir = "";
   let result: { code: number | null; log: string } | undefined;
   before(async () => {
-    rmSync(out, { recursive: true, force: true });
     kernelspecDir = writeTemporaryKernelspec();
     const env = { ...process.env, JUPYTER_PATH: [kernelspecDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter) };
     const args = ["nbconvert", "--to", "html", "--execute", "--ExecutePreprocessor.timeout=240", "--output-dir", out, ...NOTEBOOKS.map((f) => join(NOTEBOOK_DIR, f))];
@@ -233,7 +243,11 @@ describe("`jupyter nbconvert --to html --execute` on the tutorials", { skip: ski
       });
     });
   }, { timeout: 900_000 });
-  after(() => rmSync(kernelspecDir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(kernelspecDir, { recursive: true, force: true });
+    if (existsSync(out)) cpSync(out, join(KEEP, "nbconvert"), { recursive: true });
+    rmSync(out, { recursive: true, force: true });
+  });
 
   test("every notebook converts, executed, with its tables and charts (as PNG)", () => {
     assert.equal(result!.code, 0, result!.log.slice(-4000));
