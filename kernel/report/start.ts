@@ -59,9 +59,10 @@ export function main(argv: string[]): void {
       `Ctrl-C twice to stop.\n  ${chosen.jupyter} ${args.join(" ")}\n`,
   );
   const child = spawn(chosen.jupyter, args, { stdio: "inherit", env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  process.on("SIGINT", forward("SIGINT"));
-  process.on("SIGTERM", forward("SIGTERM"));
+  // Ctrl-C reaches Jupyter directly (same terminal process group) and Jupyter asks to confirm;
+  // this process only waits for it. A SIGTERM sent to this process alone is passed on.
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
   child.on("exit", (code, signal) => {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
     process.exit(code ?? (signal ? 1 : 0));
