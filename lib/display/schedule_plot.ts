@@ -21,7 +21,7 @@ export interface PlotOptions {
   maxPoints?: number;
   /** Chart title (default: the scheduler's description). */
   title?: string;
-  /** Plot area size in CSS pixels (default 600 × 260; the momentum panel is 110 high). */
+  /** Plot area size in CSS pixels (default 560 × 260; the momentum panel is 110 high). */
   width?: number;
   height?: number;
   /** Include a PNG (rendered in-process) in the display bundle. Default true. */
@@ -173,7 +173,7 @@ export class SchedulePlot {
   }
 
   #build(interactive: boolean): Record<string, unknown> {
-    const { logY = false, maxPoints = 2000, width = 600, height = 260, firstStep = 0 } = this.options;
+    const { logY = false, maxPoints = 2000, width = 560, height = 260, firstStep = 0 } = this.options;
     const perSeries = Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
     const rows = this.#rows(perSeries, firstStep);
     const names = this.seriesNames;
@@ -184,7 +184,7 @@ export class SchedulePlot {
       title: this.#legendTitle,
       sort: names,
       scale: { domain: names },
-      ...(names.length > 1 ? { legend: { symbolType: "stroke", symbolStrokeWidth: 2.5 } } : { legend: null }),
+      ...(names.length > 1 ? { legend: { symbolType: "stroke", symbolStrokeWidth: 2.5, ...legendPlacement(names) } } : { legend: null }),
     };
     const panel = (kind: "lr" | "m", yTitle: string, h: number, log: boolean, showX: boolean) => {
       const sel = `hover_${kind}`;
@@ -242,7 +242,7 @@ export class SchedulePlot {
       title: { text: wrapTitle(this.title), subtitle, anchor: "start" },
       data: { values: rows },
       ...body,
-      config: { legend: { orient: "right" }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+      config: { axis: { labelFontSize: 11, titleFontSize: 12 } },
     };
   }
 
@@ -289,6 +289,16 @@ export class SchedulePlot {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/**
+ * Legend beside the chart for short names; below it, in columns, for long ones (schedule
+ * descriptions), so the chart keeps its width in a narrow notebook.
+ */
+function legendPlacement(names: string[]): Record<string, unknown> {
+  const longest = Math.max(...names.map((n) => n.length));
+  if (longest <= 18) return { orient: "right" };
+  return { orient: "bottom", direction: "horizontal", columns: longest > 36 ? 1 : 2, labelLimit: 360 };
 }
 
 /** Breaks a long description (`OneCycleLR(max_lr=..., ...)`) after commas into lines of <= 80 characters. */

@@ -104,6 +104,11 @@ describe("schedule plots", () => {
     assert.deepEqual(spec.data.values.map((r: { n: string }) => r.n), ["step", "exp <b>"]);
     assert.equal(spec.encoding.color.title, "schedule");
     assert.deepEqual(vegaLiteSchemaErrors(spec), []);
+    // Long labels move the legend below the chart (in columns); still valid for 5.6.
+    const long = compareSchedules({ "StepLR(step_size=250, gamma=0.5) warmup": a, "ExponentialLR(gamma=0.99) from 0.1": b }).spec() as Record<string, any>;
+    assert.equal(long.encoding.color.legend.orient, "bottom");
+    assert.deepEqual(vegaLiteSchemaErrors(long), []);
+    assert.deepEqual(await vegaLite56Warnings(long), []);
     const byName = compareSchedules([a, a, b]).spec() as Record<string, any>;
     assert.deepEqual(byName.data.values.map((r: { n: string }) => r.n), ["StepLR #1", "StepLR #2", "ExponentialLR"]);
     const multi = compareSchedules({ x: optim.lr_scheduler.simulate(threeGroups(), (o) => new optim.lr_scheduler.StepLR(o, { step_size: 2 }), { steps: 5 }) }).spec() as Record<string, any>;
