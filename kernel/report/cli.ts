@@ -392,7 +392,8 @@ async function runOne(
     });
     return { notebook: result.notebook, failures: result.failures, seconds: (performance.now() - started) / 1000 };
   } finally {
-    await session?.shutdown().catch(() => undefined);
+    // Bounded: a kernel that ignores shutdown must not hang the run (the server kills it later).
+    if (session) await Promise.race([session.shutdown().catch(() => undefined), sleep(15_000)]);
     session?.dispose();
     sessionManager.dispose();
     kernelManager.dispose();
