@@ -4,11 +4,12 @@
  * kernel/cli.ts dispatches `paramlab report ...` here.
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { stripAnsi } from "./ansi.js";
-import { describeError, executeNotebook, type CellEvent } from "./execute.js";
+import { describeError } from "./execute.js";
 import { renderIndexHtml, renderNotebookHtml, type IndexEntry } from "./html.js";
-import { clearedCopy, readNotebook, writeNotebook, type Notebook } from "./notebook.js";
+import { readNotebook, writeNotebook, type Notebook } from "./notebook.js";
+import { runNotebook, type NotebookRun } from "./run_notebook.js";
 import { writeTemporaryKernelspec } from "./kernelspec.js";
 import { JupyterServer } from "./server.js";
 
@@ -173,15 +174,8 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 }
 
-const sleep = (ms: number) => new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms).unref?.());
 
-interface NotebookRun {
-  notebook: Notebook;
-  failures: CellEvent[];
-  seconds: number;
-}
 
-type Services = typeof import("@jupyterlab/services");
 
 /** Where the CLI writes; tests pass their own. */
 export interface ReportIO {
@@ -228,7 +222,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
 
   let server: JupyterServer | undefined;
   let kernelspecDir: string | undefined;
-  let services: Services | undefined;
+  let services: typeof import("@jupyterlab/services") | undefined;
   let stopRequested = false;
   const onSignal = () => {
     stopRequested = true;
@@ -278,7 +272,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       say(`[${n + 1}/${options.notebooks.length}] ${path} (${codeCount} code cell${codeCount === 1 ? "" : "s"})`);
       let run: NotebookRun;
       if (options.execute) {
-        run = await runOne(services!, settings!, path, source, {
+        run = await runNotebook(services!, settings!, path, source, {
           rootDir,
           kernelName: kernelName ?? (options.server ? source.metadata.kernelspec?.name : undefined) ?? "paramlab",
           timeoutMs: options.timeoutSeconds * 1000,
@@ -335,69 +329,6 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
   }
   return exitCode;
-}
-
-interface RunOptions {
-  rootDir: string;
-  kernelName: string;
-  timeoutMs: number;
-  allowErrors: boolean;
-  say: (line: string) => void;
-}
-
-/** Starts a session for one notebook (the kernel runs in the notebook's directory), executes it, shuts it down. */
-async function runOne(
-  services: Services,
-  serverSettings: import("@jupyterlab/services").ServerConnection.ISettings,
-  path: string,
-  source: Notebook,
-  options: RunOptions,
-): Promise<NotebookRun> {
-  const started = performance.now();
-  const kernelManager = new services.KernelManager({ serverSettings });
-  const sessionManager = new services.SessionManager({ kernelManager, serverSettings });
-  let session: import("@jupyterlab/services").Session.ISessionConnection | undefined;
-  try {
-    const sessionPath = relative(options.rootDir, resolve(path)).split(sep).join("/");
-    try {
-      session = await sessionManager.startNew({
-        path: sessionPath,
-        type: "notebook",
-        name: basename(path),
-        kernel: { name: options.kernelName },
-      });
-    } catch (err) {
-      throw new Error(`could not start kernel "${options.kernelName}" for ${path}: ${(err as Error).message}`);
-    }
-    const kernel = session.kernel;
-    if (!kernel) throw new Error(`the server started no kernel for ${path}`);
-    const info = await Promise.race([kernel.info, sleep(120_000)]);
-    if (info === "timeout") throw new Error(`kernel "${options.kernelName}" did not answer within 120 s`);
-    const notebook = clearedCopy(source);
-    const spec = await kernel.spec;
-    notebook.metadata.kernelspec = {
-      name: options.kernelName,
-      display_name: spec?.display_name ?? notebook.metadata.kernelspec?.display_name ?? options.kernelName,
-      language: spec?.language ?? notebook.metadata.kernelspec?.language ?? "typescript",
-    };
-    notebook.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
-    const result = await executeNotebook(notebook, kernel, {
-      timeoutMs: options.timeoutMs,
-      allowErrors: options.allowErrors,
-      onCell: (e) => {
-        const mark = { ok: "ok", error: "FAILED", timeout: "TIMEOUT", skipped: "empty" }[e.status];
-        const width = String(e.codeCellCount).length;
-        options.say(`    cell ${String(e.codeCellNumber).padStart(width)}/${e.codeCellCount} ${mark.padEnd(6)} ${e.seconds.toFixed(2)} s`);
-      },
-    });
-    return { notebook: result.notebook, failures: result.failures, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    // Bounded: a kernel that ignores shutdown must not hang the run (the server kills it later).
-    if (session) await Promise.race([session.shutdown().catch(() => undefined), sleep(15_000)]);
-    session?.dispose();
-    sessionManager.dispose();
-    kernelManager.dispose();
-  }
 }
 
 // `node dist/kernel/report/cli.js ...` works on its own too (the kernel CLI is the usual way in).
