@@ -10,8 +10,21 @@ import fs from "node:fs";
 import Module from "node:module";
 import path from "node:path";
 
-/** The package root (dist/kernel/resolve.js → ../..). */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+/** The package root: the nearest directory above this file whose package.json is paramlab's. */
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string };
+      if (pkg.name === "paramlab") return dir;
+    } catch {
+      // no package.json here
+    }
+    if (path.dirname(dir) === dir) return path.resolve(from, "..", "..");
+  }
+}
+
+/** The package root (from dist/kernel/ when built, kernel/ when run from source). */
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
 export const LIBRARY_JS = path.join(PACKAGE_ROOT, "dist", "lib", "index.js");
 export const LIBRARY_DTS = path.join(PACKAGE_ROOT, "dist", "lib", "index.d.ts");
 export const PACKAGE_NAME = "paramlab";
