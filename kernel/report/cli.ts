@@ -24,8 +24,8 @@ Options:
   --out DIR          where to write the reports (created if missing; required)
   --server URL       use a running Jupyter server instead of starting one on 127.0.0.1
   --token TOKEN      that server's token (default: $JUPYTER_TOKEN)
-  --kernel NAME      kernelspec to run (default: this paramlab build, as kernel "paramlab";
-                     with --server, the notebook's own kernelspec or "paramlab")
+  --kernel NAME      kernelspec to run every notebook with (default: each notebook's own, else
+                     "paramlab"; a server paramlab starts runs this build's kernel as "paramlab")
   --timeout SECONDS  limit per cell (default 300); a cell over it is interrupted and fails
   --allow-errors     keep going after a failing cell and still exit 0 (errors show in the report)
   --no-execute       export the notebooks' saved outputs without running them
@@ -158,6 +158,21 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
   return opts;
 }
 
+/** Fails early, naming the server, when it cannot be reached or refuses the token. */
+async function checkServer(base: string, token: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}api/status`, { headers: token ? { Authorization: `token ${token}` } : {}, signal: AbortSignal.timeout(15_000) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new Error(`cannot reach the Jupyter server at ${base} (${cause})`);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new Error(`the Jupyter server at ${base} refused the token (HTTP ${res.status}); pass its token with --token or $JUPYTER_TOKEN`);
+  }
+  if (!res.ok) throw new Error(`the Jupyter server at ${base} answered HTTP ${res.status} to /api/status`);
+}
+
 function commonDir(paths: string[]): string {
   const split = paths.map((p) => dirname(resolve(p)).split(sep));
   const first = split[0]!;
@@ -244,15 +259,17 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
   try {
     let settings: import("@jupyterlab/services").ServerConnection.ISettings | undefined;
     let rootDir = process.cwd();
-    let kernelName = options.kernel;
+    const kernelName = options.kernel;
     if (options.execute) {
       services = await import("@jupyterlab/services");
       if (options.server) {
         const base = options.server.endsWith("/") ? options.server : `${options.server}/`;
         settings = services.ServerConnection.makeSettings({ baseUrl: base, token: options.token ?? "", appendToken: true });
+        await checkServer(base, options.token ?? "");
         say(`paramlab report: using the Jupyter server at ${base}`);
       } else {
-        if (!kernelName) kernelspecDir = writeTemporaryKernelspec();
+        // Shadows an installed "paramlab" kernelspec with this build's kernel; other kernels are untouched.
+        kernelspecDir = writeTemporaryKernelspec();
         rootDir = commonDir(options.notebooks);
         const started = performance.now();
         server = await JupyterServer.start({ rootDir, jupyterPath: kernelspecDir ? [kernelspecDir] : [] });
@@ -274,7 +291,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       if (options.execute) {
         run = await runNotebook(services!, settings!, path, source, {
           rootDir,
-          kernelName: kernelName ?? (options.server ? source.metadata.kernelspec?.name : undefined) ?? "paramlab",
+          kernelName: kernelName ?? source.metadata.kernelspec?.name ?? "paramlab",
           timeoutMs: options.timeoutSeconds * 1000,
           allowErrors: options.allowErrors,
           say,

@@ -31,9 +31,16 @@ export async function runNotebook(
   const started = performance.now();
   const kernelManager = new services.KernelManager({ serverSettings });
   const sessionManager = new services.SessionManager({ kernelManager, serverSettings });
+  // Their first model poll rejects when they are disposed early (e.g. after a refused request);
+  // nothing else awaits it, and an unhandled rejection would end the process.
+  kernelManager.ready.catch(() => undefined);
+  sessionManager.ready.catch(() => undefined);
   let session: Session.ISessionConnection | undefined;
   try {
-    const sessionPath = relative(options.rootDir, resolve(path)).split(sep).join("/");
+    // The server starts the kernel in this path's directory (under its root). For a server started
+    // elsewhere (--server) rootDir is the current directory; a path outside it falls back to the name.
+    let sessionPath = relative(options.rootDir, resolve(path)).split(sep).join("/");
+    if (sessionPath.startsWith("../")) sessionPath = basename(path);
     try {
       session = await sessionManager.startNew({
         path: sessionPath,

@@ -8,9 +8,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { runReportCli } from "../../kernel/report/cli.js";
-import { findJupyter } from "../../kernel/report/server.js";
+import { findJupyter, JupyterServer } from "../../kernel/report/server.js";
 import type { Notebook } from "../../kernel/report/notebook.js";
 
 let jupyter: string | undefined;
@@ -43,10 +44,21 @@ function pythonNotebook(name: string, cells: string[]): string {
   return path;
 }
 
+/** A port nothing listens on (just released by the OS). */
+function closedPort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
 async function run(argv: string[]) {
   let out = "";
   let err = "";
-  const code = await runReportCli([...argv, "--kernel", "python3"], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  // No --kernel: each notebook runs on its own kernelspec (python3 here).
+  const code = await runReportCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
   return { code, out, err };
 }
 
@@ -125,4 +137,40 @@ test("--timeout interrupts a cell that runs too long and reports it", { skip, ti
   assert.equal(code, 1);
   assert.ok(Date.now() - started < 40_000, "did not wait for the cell");
   assert.match(err, /cell 1 \(code cell 1 of 2\) failed: CellTimeoutError: cell 1 did not finish within 2 s/);
+});
+
+test("--server URL --token T runs on a server started elsewhere and leaves it running", { skip, timeout: 120_000 }, async () => {
+  const server = await JupyterServer.start({ rootDir: dir });
+  try {
+    const path = pythonNotebook("remote", ["import os\nprint(os.path.basename(os.getcwd()))", "1 + 1"]);
+    const out = join(dir, "out-remote");
+    const { code, out: stdout, err } = await run([path, "--out", out, "--server", server.url, "--token", server.token, "--kernel", "python3"]);
+    assert.equal(code, 0, err);
+    assert.match(stdout, new RegExp(`using the Jupyter server at ${server.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    const nb = JSON.parse(readFileSync(join(out, "remote.ipynb"), "utf8")) as Notebook;
+    const outputs = nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
+    assert.equal(outputs.length, 2);
+    const status = await fetch(`${server.url}api/status`, { headers: { Authorization: `token ${server.token}` } });
+    assert.equal(status.status, 200, "the server is still up");
+    const kernels = (await (await fetch(`${server.url}api/kernels`, { headers: { Authorization: `token ${server.token}` } })).json()) as unknown[];
+    assert.deepEqual(kernels, [], "the report shut its kernel down");
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a wrong token or an unreachable server is reported as an error naming the server, exit 1", { skip, timeout: 120_000 }, async () => {
+  const server = await JupyterServer.start({ rootDir: dir });
+  try {
+    const path = pythonNotebook("denied", ["1"]);
+    const { code, err } = await run([path, "--out", join(dir, "out-denied"), "--server", server.url, "--token", "wrong"]);
+    assert.equal(code, 1);
+    assert.equal(err, `paramlab report: error: the Jupyter server at ${server.url} refused the token (HTTP 403); pass its token with --token or $JUPYTER_TOKEN\n`);
+    const port = await closedPort();
+    const down = await run([path, "--out", join(dir, "out-down"), "--server", `http://127.0.0.1:${port}/`, "--token", "t"]);
+    assert.equal(down.code, 1);
+    assert.equal(down.err, `paramlab report: error: cannot reach the Jupyter server at http://127.0.0.1:${port}/ (ECONNREFUSED)\n`);
+  } finally {
+    await server.stop();
+  }
 });
