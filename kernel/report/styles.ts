@@ -19,7 +19,7 @@ export const REPORT_CSS = `
 *{box-sizing:border-box}
 html{scroll-padding-top:1rem}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI","DejaVu Sans",Helvetica,Arial,sans-serif}
-.layout{display:grid;grid-template-columns:250px minmax(0,1fr);min-height:100vh}
+.layout{display:grid;grid-template-columns:250px minmax(0,1fr);min-height:100vh}.layout.no-toc{display:block}.layout.no-toc main{margin:0 auto}
 nav.toc{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:1.2rem 1rem;background:var(--sidebar);border-right:1px solid var(--border);font-size:13.5px}
 nav.toc .toc-title{font-weight:600;text-transform:uppercase;letter-spacing:.05em;font-size:12px;color:var(--muted);margin-bottom:.5rem}
 nav.toc ol{list-style:none;margin:0;padding:0}

@@ -126,7 +126,7 @@ test("--allow-errors runs on past the failing cell, keeps the error in the repor
   assert.ok(last.cell_type === "code");
   if (last.cell_type === "code") assert.deepEqual(last.outputs, [{ output_type: "stream", name: "stdout", text: ["after the error\n"] }]);
   const html = readFileSync(join(out, "allowed.html"), "utf8");
-  assert.match(html, /1 cell error/);
+  assert.match(html, /1 cell failed/);
   assert.match(html, /ValueError/);
 });
 

@@ -29,7 +29,7 @@ test("report has the notebook's first heading as title, a table of contents and 
   assert.match(meta, /sample\.ipynb/);
   assert.match(meta, /2026-01-02 03:04:05 UTC/);
   assert.match(meta, new RegExp(`paramlab ${VERSION.replace(/\./g, "\\.")}`));
-  assert.match(meta, /1 cell error/);
+  assert.match(meta, /1 cell failed/);
   assert.equal(root.querySelector('meta[name="generator"]')!.getAttribute("content"), `paramlab ${VERSION}`);
 });
 
@@ -119,5 +119,5 @@ test("index page links every report with its title", () => {
   const root = parse(html);
   const links = root.querySelectorAll("ul.report-list a");
   assert.deepEqual(links.map((a) => [a.getAttribute("href"), a.text]), [["a%20b.html", "First <one>"], ["c.html", "Second"]]);
-  assert.match(root.querySelector("ul.report-list")!.text, /2 errors/);
+  assert.match(root.querySelector("ul.report-list")!.text, /2 failing cells/);
 });
