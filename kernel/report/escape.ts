@@ -18,7 +18,10 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-/** JavaScript source safe to place inside a `<script>` element. */
+/**
+ * JavaScript source safe to place inside a `<script>` element: `</script` and `<!--` can only
+ * appear in strings, templates or regexes there, where `<\/` and `\x3C` mean the same characters.
+ */
 export function scriptSafe(code: string): string {
-  return code.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+  return code.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "\\x3C!--");
 }

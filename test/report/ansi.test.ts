@@ -28,7 +28,11 @@ test("escaping for text, attributes, inline JSON and inline scripts", () => {
   const json = jsonForScript({ s: "</script><!-- & \u2028" });
   assert.ok(!json.includes("<") && !json.includes(">") && !json.includes("&"));
   assert.deepEqual(JSON.parse(json), { s: "</script><!-- & \u2028" });
-  assert.equal(scriptSafe('x = "</script>"; y = "<!--"'), 'x = "<\\/script>"; y = "<\\!--"');
+  const code = 'var x = "</script>", y = "<!--", z = /<!--/u.test("<!--")';
+  const safe = scriptSafe(code);
+  assert.equal(safe, 'var x = "<\\/script>", y = "\\x3C!--", z = /\\x3C!--/u.test("\\x3C!--")');
+  // Same values once evaluated.
+  assert.deepEqual(new Function(`${safe}; return [x, y, z];`)(), new Function(`${code}; return [x, y, z];`)());
 });
 
 test("highlight escapes and classifies TypeScript and Python tokens", () => {
