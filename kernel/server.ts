@@ -107,22 +107,26 @@ export class KernelServer {
         try { for await (const frames of sock) await sock.send(frames); } catch {}
         parentPort.close();
       })().catch((err) => parentPort.postMessage("error: " + (err && err.message)));`;
-    try {
-      const worker = new Worker(source, { eval: true, workerData: { zmq: require.resolve("zeromq"), addr } });
-      await new Promise<void>((resolve, reject) => {
-        worker.once("message", (m: string) => (m === "bound" ? resolve() : reject(new Error(m))));
-        worker.once("error", reject);
-      });
-      worker.unref();
-      this.heartbeat = worker;
-    } catch (err) {
-      this.log(`heartbeat worker unavailable (${(err as Error).message}); echoing on the main thread`);
+    const fallback = async (why: string) => {
+      this.log(`heartbeat worker unavailable (${why}); echoing on the main thread`);
       const hb = new zmq.Reply({ linger: 0 });
       await hb.bind(addr);
       this.heartbeat = hb;
       void (async () => {
         for await (const frames of hb) await hb.send(frames);
       })().catch(() => undefined);
+    };
+    // Not awaited: the worker starts in parallel with the compiler warm-up.
+    try {
+      const worker = new Worker(source, { eval: true, workerData: { zmq: require.resolve("zeromq"), addr } });
+      this.heartbeat = worker;
+      worker.once("message", (m: string) => {
+        if (m !== "bound") void fallback(m);
+      });
+      worker.once("error", (err) => void fallback(err.message));
+      worker.unref();
+    } catch (err) {
+      await fallback((err as Error).message);
     }
   }
 

@@ -10,6 +10,7 @@ import type { Converter, CompletionInfo } from "tslab/dist/converter";
 import type { ConverterSet, Executor } from "tslab/dist/executor";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { MimeBundle } from "../lib/display/index.js";
+import { requireWithCodeCache, saveCodeCaches } from "./code_cache.js";
 import { exportedNames, hookRuntimeResolution, hookTypeResolution, LIBRARY_JS, PACKAGE_NAME } from "./resolve.js";
 import { cellFilename, compileError, runtimeError, type CellDiagnostic, type CellRecord, type KernelError } from "./traceback.js";
 
@@ -91,7 +92,8 @@ export class Session {
   warm(): void {
     if (this.executor) return;
     hookRuntimeResolution();
-    this.ts = require("@tslab/typescript-for-tslab") as typeof TS;
+    // The compiler is 10 MB of JavaScript: load it through a V8 code cache (saved once warm).
+    this.ts = requireWithCodeCache(require.resolve("@tslab/typescript-for-tslab")) as typeof TS;
     hookTypeResolution(this.ts.sys as never, this.cwd);
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
@@ -131,6 +133,7 @@ export class Session {
       },
     });
     if (this.preload) this.runPreload();
+    setTimeout(saveCodeCaches, 2000).unref();
   }
 
   private runPreload(): void {
