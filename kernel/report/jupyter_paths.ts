@@ -1,7 +1,7 @@
 /** Where Jupyter looks for kernelspecs, to tell whether `paramlab install` has been run. */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 /** The data directories Jupyter searches (JUPYTER_PATH, user, conda / sys.prefix, system), in its order. */
 export function jupyterDataDirs(): string[] {
@@ -13,9 +13,14 @@ export function jupyterDataDirs(): string[] {
   return dirs;
 }
 
-/** The installed kernelspec directory for `name`, or undefined when Jupyter would not find one. */
-export function findInstalledKernelspec(name = "paramlab"): string | undefined {
-  for (const dir of jupyterDataDirs()) {
+/**
+ * The installed kernelspec directory for `name`, or undefined when Jupyter would not find one.
+ * `jupyter` is the executable that will run: its environment's share/jupyter is searched too.
+ */
+export function findInstalledKernelspec(name = "paramlab", jupyter?: string): string | undefined {
+  const dirs = jupyterDataDirs();
+  if (jupyter) dirs.push(join(dirname(dirname(jupyter)), "share", "jupyter"));
+  for (const dir of dirs) {
     const spec = join(dir, "kernels", name, "kernel.json");
     if (existsSync(spec)) return join(dir, "kernels", name);
   }

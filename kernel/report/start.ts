@@ -43,7 +43,7 @@ export function main(argv: string[]): void {
   }
   const env = { ...process.env };
   let temporary: string | undefined;
-  if (!findInstalledKernelspec("paramlab")) {
+  if (!findInstalledKernelspec("paramlab", chosen.jupyter)) {
     temporary = writeTemporaryKernelspec("paramlab");
     env.JUPYTER_PATH = [temporary, ...(env.JUPYTER_PATH ? [env.JUPYTER_PATH] : [])].join(delimiter);
     process.stdout.write(
