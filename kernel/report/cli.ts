@@ -3,7 +3,7 @@
  * Jupyter server and write DIR/NAME.ipynb (executed) and DIR/NAME.html (self-contained report).
  * kernel/cli.ts dispatches `paramlab report ...` here.
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { stripAnsi } from "./ansi.js";
 import { describeError } from "./execute.js";
@@ -13,12 +13,12 @@ import { runNotebook, type NotebookRun } from "./run_notebook.js";
 import { writeTemporaryKernelspec } from "./kernelspec.js";
 import { JupyterServer } from "./server.js";
 
-export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb... --out DIR [options]
+export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb|DIR... --out DIR [options]
 
 Executes each notebook top to bottom on the paramlab kernel (through a Jupyter server) and writes
 DIR/NAME.ipynb (the executed notebook) and DIR/NAME.html (a self-contained report: markdown,
-code, tables, interactive charts with a PNG fallback; opens offline). With several notebooks,
-DIR/index.html links them all.
+code, tables, interactive charts with a PNG fallback; opens offline). A directory argument means
+every notebook in it. With several notebooks, DIR/index.html links them all.
 
 Options:
   --out DIR          where to write the reports (created if missing; required)
@@ -34,6 +34,7 @@ Options:
 
 Examples:
   paramlab report notebooks/*.ipynb --out reports
+  paramlab report notebooks --out reports --allow-errors --timeout 60
   paramlab report analysis.ipynb --out /tmp/out --server http://127.0.0.1:8888/ --token abc`;
 
 class UsageError extends Error {}
@@ -124,8 +125,15 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
   if (opts.notebooks.length === 0) throw new UsageError("no notebooks given (expected one or more .ipynb files)");
   if (out === undefined) throw new UsageError("--out DIR is required (the directory for the .ipynb and .html reports)");
   opts.out = out;
+  // A directory stands for the notebooks directly inside it, in name order.
+  opts.notebooks = opts.notebooks.flatMap((nb) => {
+    if (!existsSync(nb) || !statSync(nb).isDirectory()) return [nb];
+    const inside = readdirSync(nb).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
+    if (inside.length === 0) throw new UsageError(`no notebooks (.ipynb) in the directory ${nb}`);
+    return inside.map((f) => join(nb, f));
+  });
   for (const nb of opts.notebooks) {
-    if (extname(nb) !== ".ipynb") throw new UsageError(`${JSON.stringify(nb)} is not a notebook (expected a .ipynb file)`);
+    if (extname(nb) !== ".ipynb") throw new UsageError(`${JSON.stringify(nb)} is not a notebook (expected a .ipynb file or a directory of them)`);
     if (!existsSync(nb)) throw new UsageError(`notebook not found: ${nb}`);
     if (!statSync(nb).isFile()) throw new UsageError(`not a file: ${nb}`);
   }

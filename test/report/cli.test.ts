@@ -22,7 +22,8 @@ const BAD_INPUT: Array<[string[], string]> = [
   [[FIXTURE, "--out", "x", "--frobnicate"], 'unknown option "--frobnicate"'],
   [[FIXTURE, "--out", "x", "--timeout", "soon"], '--timeout must be a positive number of seconds, got "soon"'],
   [[FIXTURE, "--out", "x", "--timeout=-1"], '--timeout must be a positive number of seconds, got "-1"'],
-  [["notes.txt", "--out", "x"], '"notes.txt" is not a notebook (expected a .ipynb file)'],
+  [["notes.txt", "--out", "x"], '"notes.txt" is not a notebook (expected a .ipynb file or a directory of them)'],
+  [[join(__dirname, "..", "..", "kernel"), "--out", "x"], `no notebooks (.ipynb) in the directory ${join(__dirname, "..", "..", "kernel")}`],
   [["missing.ipynb", "--out", "x"], "notebook not found: missing.ipynb"],
   [[FIXTURE, "--out", "x", "--token", "t"], "--token needs --server URL"],
   [[FIXTURE, "--out", "x", "--server", "localhost:8888"], '--server must be an http(s) URL such as http://127.0.0.1:8888/, got "localhost:8888"'],
@@ -43,6 +44,11 @@ for (const [argv, message] of BAD_INPUT) {
 test("two notebooks with the same file name are refused (their reports would collide)", () => {
   const other = join(__dirname, "fixtures", "dup", "sample.ipynb");
   assert.throws(() => parseReportArgs([FIXTURE, other, "--out", "x"]), /notebook not found|both named sample\.ipynb/);
+});
+
+test("a directory stands for the notebooks in it, in name order", () => {
+  const opts = parseReportArgs([join(__dirname, "fixtures"), "--out", "x"])!;
+  assert.deepEqual(opts.notebooks, [FIXTURE]);
 });
 
 test("--help prints the usage and exits 0", async () => {
