@@ -69,7 +69,6 @@ export class KernelServer {
       control.bind(endpoint(this.conn, "control")),
       stdin.bind(endpoint(this.conn, "stdin")),
     ]);
-    await this.startHeartbeat(zmq);
     this.iopub = new Outbox(iopub, this.signer, this.log);
     this.shellOut = new Outbox(shell, this.signer, this.log);
     this.controlOut = new Outbox(control, this.signer, this.log);
@@ -90,6 +89,9 @@ export class KernelServer {
       } catch (err) {
         this.log(`warm-up failed: ${(err as Error).stack ?? err}`);
       }
+      // The heartbeat thread starts after warm-up so it does not compete with it for a core;
+      // clients that ping earlier are queued by ZeroMQ until it binds.
+      void this.startHeartbeat(zmq);
     });
   }
 

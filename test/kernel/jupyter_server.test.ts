@@ -5,8 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
-import WebSocket from "ws";
 import { hasJupyter, KERNEL_NAME, startJupyterServer, type RunningServer } from "./jupyter.js";
+
+// Node 20 has no global WebSocket; @jupyterlab/services depends on `ws` (no @types installed).
+const WebSocket = require("ws") as typeof globalThis.WebSocket;
 
 const skip = hasJupyter("server") ? false : "jupyter server is not installed";
 
@@ -45,7 +47,7 @@ describe("paramlab kernel under jupyter server + @jupyterlab/services", { skip, 
       wsUrl: server.wsUrl,
       token: server.token,
       appendToken: true,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket,
     });
     manager = new KernelManager({ serverSettings });
     await manager.ready;
