@@ -18,7 +18,7 @@ export const REPORT_CSS = `
 .output.html,.output.image img,.output.chart{background:#fff;color:#1f2328;border-radius:4px}}
 *{box-sizing:border-box}
 html{scroll-padding-top:1rem}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI","DejaVu Sans",Helvetica,Arial,sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI","DejaVu Sans",Helvetica,Arial,sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"}
 .layout{display:grid;grid-template-columns:250px minmax(0,1fr);min-height:100vh}.layout.no-toc{display:block}.layout.no-toc main{margin:0 auto}
 nav.toc{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:1.2rem 1rem;background:var(--sidebar);border-right:1px solid var(--border);font-size:13.5px}
 nav.toc .toc-title{font-weight:600;text-transform:uppercase;letter-spacing:.05em;font-size:12px;color:var(--muted);margin-bottom:.5rem}
@@ -44,7 +44,7 @@ h1:hover .anchor,h2:hover .anchor,h3:hover .anchor,h4:hover .anchor{visibility:v
 blockquote{margin:.8rem 0;padding:.1rem 1rem;border-left:4px solid var(--border);color:var(--muted)}
 code{font-family:"DejaVu Sans Mono",SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em}
 :not(pre)>code{background:var(--code-bg);padding:.1em .35em;border-radius:4px}
-pre{margin:0;white-space:pre-wrap;word-break:break-word;font:13px/1.45 "DejaVu Sans Mono",SFMono-Regular,Menlo,Consolas,monospace}
+pre{margin:0;white-space:pre-wrap;word-break:break-word;font:13px/1.45 "DejaVu Sans Mono",SFMono-Regular,Menlo,Consolas,monospace,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"}
 pre.md-code{background:var(--code-bg);border:1px solid var(--border);border-radius:6px;padding:.7rem .9rem;margin:.8rem 0}
 .io{display:grid;grid-template-columns:4.5rem minmax(0,1fr);column-gap:.6rem}
 .prompt{font:12px/1.9 "DejaVu Sans Mono",monospace;color:var(--muted);text-align:right;padding-top:.45rem;white-space:nowrap}
