@@ -4,10 +4,10 @@
  * output of a cell on iopub before that cell's `status: idle`.
  */
 import { randomUUID } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import type * as Zmq from "zeromq";
 import type { DisplaySink } from "../lib/display/index.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";
+import { IoThread } from "./io_thread.js";
 import { kernelInfo } from "./kernel_info.js";
 import { Outbox } from "./outbox.js";
 import { packageVersion } from "./resolve.js";
@@ -32,9 +32,10 @@ export class KernelServer {
   private readonly sessionId = randomUUID();
   private readonly log: (line: string) => void;
   private readonly onShutdown: (restart: boolean) => void;
-  private sockets!: { iopub: Zmq.Publisher; shell: Zmq.Router; control: Zmq.Router; stdin: Zmq.Router };
-  private heartbeat: Worker | Zmq.Reply | null = null;
-  private iopub!: Outbox;
+  private sockets!: { shell: Zmq.Router; control: Zmq.Router; stdin: Zmq.Router; iopub?: Zmq.Publisher; hb?: Zmq.Reply };
+  /** IOPub + heartbeat thread; the main thread takes over both if it cannot start. */
+  private io: IoThread | null = null;
+  private iopub!: { push(msg: Message<unknown>): void; flush(): Promise<void> };
   private shellOut!: Outbox;
   private controlOut!: Outbox;
   private readonly shellQueue: Message[] = [];
@@ -58,18 +59,19 @@ export class KernelServer {
 
   async start(): Promise<void> {
     const zmq = require("zeromq") as typeof Zmq;
-    const iopub = new zmq.Publisher({ linger: 1000 });
     const shell = new zmq.Router({ linger: 1000 });
     const control = new zmq.Router({ linger: 1000 });
     const stdin = new zmq.Router({ linger: 0 });
-    this.sockets = { iopub, shell, control, stdin };
+    this.sockets = { shell, control, stdin };
+    // IOPub and heartbeat bind on the I/O thread while these bind here.
+    this.io = new IoThread(this.conn, this.log);
+    this.iopub = this.io;
+    this.io.ready.catch((err: Error) => void this.ioFallback(zmq, err));
     await Promise.all([
-      iopub.bind(endpoint(this.conn, "iopub")),
       shell.bind(endpoint(this.conn, "shell")),
       control.bind(endpoint(this.conn, "control")),
       stdin.bind(endpoint(this.conn, "stdin")),
     ]);
-    this.iopub = new Outbox(iopub, this.signer, this.log);
     this.shellOut = new Outbox(shell, this.signer, this.log);
     this.controlOut = new Outbox(control, this.signer, this.log);
     this.installOutputHooks();
@@ -89,47 +91,23 @@ export class KernelServer {
       } catch (err) {
         this.log(`warm-up failed: ${(err as Error).stack ?? err}`);
       }
-      // The heartbeat thread starts after warm-up so it does not compete with it for a core;
-      // clients that ping earlier are queued by ZeroMQ until it binds.
-      void this.startHeartbeat(zmq);
     });
   }
 
-  /** Echoes heartbeats from a worker thread, so a long-running cell does not look like a dead kernel. */
-  private async startHeartbeat(zmq: typeof Zmq): Promise<void> {
-    const addr = endpoint(this.conn, "hb");
-    const source = `
-      const { workerData, parentPort } = require("node:worker_threads");
-      const zmq = require(workerData.zmq);
-      (async () => {
-        const sock = new zmq.Reply({ linger: 0 });
-        await sock.bind(workerData.addr);
-        parentPort.on("message", (m) => { if (m === "close") sock.close(); });
-        parentPort.postMessage("bound");
-        try { for await (const frames of sock) await sock.send(frames); } catch {}
-        parentPort.close();
-      })().catch((err) => parentPort.postMessage("error: " + (err && err.message)));`;
-    const fallback = async (why: string) => {
-      this.log(`heartbeat worker unavailable (${why}); echoing on the main thread`);
-      const hb = new zmq.Reply({ linger: 0 });
-      await hb.bind(addr);
-      this.heartbeat = hb;
-      void (async () => {
-        for await (const frames of hb) await hb.send(frames);
-      })().catch(() => undefined);
-    };
-    // Not awaited: the worker starts in parallel with the compiler warm-up.
-    try {
-      const worker = new Worker(source, { eval: true, workerData: { zmq: require.resolve("zeromq"), addr } });
-      this.heartbeat = worker;
-      worker.once("message", (m: string) => {
-        if (m !== "bound") void fallback(m);
-      });
-      worker.once("error", (err) => void fallback(err.message));
-      worker.unref();
-    } catch (err) {
-      await fallback((err as Error).message);
-    }
+  /** Without the I/O thread: IOPub and heartbeat on the main thread (output then arrives when a blocking cell ends). */
+  private async ioFallback(zmq: typeof Zmq, err: Error): Promise<void> {
+    if (this.closed) return;
+    this.log(`I/O thread unavailable (${err.message}); IOPub and heartbeat run on the main thread`);
+    this.io = null;
+    const iopub = new zmq.Publisher({ linger: 1000 });
+    const hb = new zmq.Reply({ linger: 0 });
+    this.sockets.iopub = iopub;
+    this.sockets.hb = hb;
+    await Promise.all([iopub.bind(endpoint(this.conn, "iopub")), hb.bind(endpoint(this.conn, "hb"))]);
+    this.iopub = new Outbox(iopub, this.signer, this.log);
+    void (async () => {
+      for await (const frames of hb) await hb.send(frames);
+    })().catch(() => undefined);
   }
 
   private async readLoop(sock: Zmq.Router, handle: (msg: Message) => void): Promise<void> {
@@ -316,8 +294,8 @@ export class KernelServer {
       this.installDisplaySink();
       this.displaySinkInstalled = true;
     }
-    // Hand busy / execute_input to ZeroMQ before a cell that may block the thread for long.
-    await this.iopub.flush();
+    // Without the I/O thread, hand busy / execute_input to ZeroMQ before a cell that may block.
+    if (!this.io) await this.iopub.flush();
     const outcome = await this.session.execute(code, count);
     // Displays whose bundles render asynchronously (plots) belong to this cell.
     const lib = require("../lib/index.js") as typeof import("../lib/index.js");
@@ -437,7 +415,7 @@ export class KernelServer {
   /** Flushes what is queued, closes every socket and releases the compiler. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.race([Promise.all([this.iopub.flush(), this.shellOut.flush(), this.controlOut.flush()]), sleep(2000)]);
+    await Promise.race([Promise.all([this.iopub?.flush(), this.shellOut?.flush(), this.controlOut?.flush()]), sleep(2000)]);
     this.closed = true;
     for (const restore of this.restoreHooks.splice(0)) restore();
     try {
@@ -446,16 +424,8 @@ export class KernelServer {
     } catch {
       // The library may not have loaded.
     }
-    for (const s of Object.values(this.sockets)) s.close();
-    if (this.heartbeat instanceof Worker) {
-      // Let the worker close its own socket: terminating it under a live ZeroMQ socket aborts.
-      const worker = this.heartbeat;
-      const exited = new Promise((r) => worker.once("exit", r));
-      worker.postMessage("close");
-      await Promise.race([exited, sleep(1000)]);
-    } else {
-      this.heartbeat?.close();
-    }
+    for (const sock of Object.values(this.sockets)) sock?.close();
+    await this.io?.close();
     this.session.close();
   }
 }

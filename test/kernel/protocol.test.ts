@@ -197,6 +197,17 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     assert.equal(resultText((await k.execute("kept + 1")).outputs), "124");
   });
 
+  test("output and display updates from a blocking cell arrive while it still runs", async () => {
+    const code = 'console.log("started");\nconst live = display("0", { display_id: true });\nlet t0 = Date.now();\nwhile (Date.now() - t0 < 800) {}\nlive.update("1");\nt0 = Date.now();\nwhile (Date.now() - t0 < 800) {}';
+    const id = await k.send(k.message("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }));
+    const arrival = (type: string) => k.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === type, 10_000, type).then(() => performance.now());
+    const [stream, update, reply] = await Promise.all([arrival("stream"), arrival("update_display_data"), arrival("execute_reply")]);
+    // The cell blocks its thread for 1.6 s; its output is published meanwhile (I/O thread).
+    assert.ok(reply - stream > 1000, `stdout arrived ${Math.round(reply - stream)} ms before the reply`);
+    assert.ok(reply - update > 400, `update arrived ${Math.round(reply - update)} ms before the reply`);
+    await k.collect(id);
+  });
+
   test("output of timers that fire after a cell goes to the cell running then", async () => {
     await k.execute('setTimeout(() => console.log("late line"), 100);');
     const r = await k.execute("await new Promise((r) => setTimeout(r, 400));");
