@@ -3,11 +3,10 @@
  *
  * Tensor storage of at least `SHARED_STORAGE_MIN_ELEMENTS` elements lives in a
  * `SharedArrayBuffer` (`lib/tensor`), so worker threads can update it in place. `runKernel`
- * splits `[0, n)` into one slice per thread: the calling thread takes the first slice, each
- * worker one of the others, and the call returns when all are done, so `step()` stays
- * synchronous. Workers run the kernel's own source text (a kernel is a self-contained
- * function), so the result is bit-identical to a single-threaded run: each element is computed
- * by the same code, independently of the others.
+ * cuts `[0, n)` into slices that the calling thread and the workers claim one at a time, and
+ * returns when all are done, so `step()` stays synchronous. Workers run the kernel's own source
+ * text (a kernel is a self-contained function), so the result is bit-identical to a
+ * single-threaded run: each element is computed by the same code, independently of the others.
  *
  * Falls back to a plain call when the arrays are small, when any of them is not shared memory,
  * when the machine has one core, or when worker threads cannot start.
@@ -33,36 +32,51 @@ export type KernelArrays = [Float32Array, Float32Array, Float32Array, Float32Arr
 /** Below this many elements per call the hand-off costs more than it saves. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
 
-// Worker source: compile kernels on first use, run slices, signal completion through a shared flag.
+// Slices are claimed dynamically, so a thread that the OS has descheduled (a busy machine) costs
+// nothing: the others take its share. control (Int32Array over shared memory):
+//   [0] claim word: (job id << 16) | next slice   [1] slices done   [2] error flag
+// A slice is claimed by compare-and-swap on the whole word, so a worker still holding an old job's
+// message can never claim a slice of a newer job (the job id no longer matches).
+const JOB_SHIFT = 16;
+const MAX_SLICES = 1 << JOB_SHIFT;
+
+// Worker source: compile kernels on first use, claim and run slices.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const kernels = new Map();
 parentPort.on("message", (job) => {
-  const { id, source, arrays, start, end, scalars, flag } = job;
-  try {
-    let kernel = kernels.get(id);
-    if (kernel === undefined) {
-      kernel = (0, eval)("(" + source + ")");
-      kernels.set(id, kernel);
-    }
-    kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars);
-    Atomics.store(flag, 0, 1);
-  } catch (e) {
-    Atomics.store(flag, 0, 2);
-    parentPort.postMessage(String(e && e.stack || e));
+  const { id, source, arrays, n, slice, slices, job: jobId, scalars, control } = job;
+  let kernel = kernels.get(id);
+  if (kernel === undefined) {
+    kernel = (0, eval)("(" + source + ")");
+    kernels.set(id, kernel);
   }
-  Atomics.notify(flag, 0);
+  for (;;) {
+    const word = Atomics.load(control, 0);
+    if ((word >>> ${JOB_SHIFT}) !== jobId) return;
+    const k = word & ${MAX_SLICES - 1};
+    if (k >= slices) return;
+    if (Atomics.compareExchange(control, 0, word, word + 1) !== word) continue;
+    try {
+      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], k * slice, Math.min(n, (k + 1) * slice), scalars);
+    } catch (e) {
+      Atomics.store(control, 2, 1);
+      parentPort.postMessage(String((e && e.stack) || e));
+    }
+    if (Atomics.add(control, 1, 1) + 1 === slices) Atomics.notify(control, 1);
+  }
 });
 `;
 
 interface PoolWorker {
   worker: Worker;
-  flag: Int32Array;
   known: Set<number>;
 }
 
 let threads = Math.max(1, Math.min(availableParallelism(), 8));
 let pool: PoolWorker[] | null = null;
+let jobCounter = 0;
+const control = new Int32Array(new SharedArrayBuffer(12));
 let poolFailed = false;
 const kernelIds = new Map<Kernel, number>();
 
@@ -95,7 +109,7 @@ function workers(count: number): PoolWorker[] | null {
   try {
     while (pool.length < count) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
-      const entry: PoolWorker = { worker, flag: new Int32Array(new SharedArrayBuffer(4)), known: new Set() };
+      const entry: PoolWorker = { worker, known: new Set() };
       worker.on("message", (text) => process.emitWarning(`paramlab optimizer worker: ${text}`));
       // After adding listeners: an idle pool must not keep the process alive.
       worker.unref();
@@ -122,32 +136,46 @@ export function runKernel(kernel: Kernel, arrays: KernelArrays, scalars: Float64
   }
   let id = kernelIds.get(kernel);
   if (id === undefined) kernelIds.set(kernel, (id = kernelIds.size));
+  // About 16 slices per thread, on 16-element (64-byte) boundaries so threads never share a cache line.
+  const slice = Math.max(16, Math.ceil(Math.max(n / (parts * 16), n / (MAX_SLICES - 1)) / 16) * 16);
+  const slices = Math.ceil(n / slice);
+  jobCounter = (jobCounter + 1) & 0x7fff;
+  const job = jobCounter;
+  Atomics.store(control, 1, 0);
+  Atomics.store(control, 2, 0);
+  Atomics.store(control, 0, job << JOB_SHIFT);
   const source = kernel.toString();
-  // Slice boundaries on 16-element (64-byte) lines, so threads never share a cache line.
-  const chunk = Math.ceil(n / parts / 16) * 16;
-  for (let k = 1; k < parts; k++) {
-    const w = ws[k - 1];
-    Atomics.store(w.flag, 0, 0);
-    w.worker.postMessage({
-      id,
-      source: w.known.has(id) ? undefined : source,
-      arrays,
-      start: Math.min(n, k * chunk),
-      end: Math.min(n, (k + 1) * chunk),
-      scalars,
-      flag: w.flag,
-    });
+  for (const w of ws) {
+    w.worker.postMessage({ id, source: w.known.has(id) ? undefined : source, arrays, n, slice, slices, job, scalars, control });
     w.known.add(id);
   }
-  kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], 0, Math.min(n, chunk), scalars);
-  for (let k = 1; k < parts; k++) {
-    const flag = ws[k - 1].flag;
-    while (Atomics.load(flag, 0) === 0) {
-      if (Atomics.wait(flag, 0, 0, 60_000) === "timed-out" && Atomics.load(flag, 0) === 0) {
-        throw new RuntimeError("an optimizer worker thread did not finish its slice within 60 s");
+  // The calling thread claims slices too, and finishes alone if the workers are slow to wake.
+  let failure: unknown = null;
+  for (;;) {
+    const word = Atomics.load(control, 0);
+    const k = word & (MAX_SLICES - 1);
+    if (k >= slices) break;
+    if (Atomics.compareExchange(control, 0, word, word + 1) !== word) continue;
+    // After a failure, remaining slices are claimed but skipped, so the workers stop early and
+    // no slice of this job is still running when the next job starts.
+    if (failure === null) {
+      try {
+        kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], k * slice, Math.min(n, (k + 1) * slice), scalars);
+      } catch (e) {
+        failure = e;
       }
     }
-    if (Atomics.load(flag, 0) === 2) throw new RuntimeError("an optimizer worker thread failed (its error is emitted as a process warning)");
+    Atomics.add(control, 1, 1);
+  }
+  // Wait for slices other threads are still running.
+  for (let done = Atomics.load(control, 1); done < slices; done = Atomics.load(control, 1)) {
+    if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
+      throw new RuntimeError("an optimizer worker thread did not finish its slice within 60 s");
+    }
+  }
+  if (failure !== null) throw failure;
+  if (Atomics.load(control, 2) !== 0) {
+    throw new RuntimeError("an optimizer worker thread failed (its error is emitted as a process warning)");
   }
   return parts;
 }
