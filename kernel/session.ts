@@ -39,6 +39,7 @@ export class Interrupted extends Error {
 }
 
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
+const KEEP_DECLARATIONS = "/* paramlab: keep the declarations of the cell that failed */";
 
 // tslab's executor runs each cell with vm.runInThisContext(code, { breakOnSigint: true }) and no
 // filename. Naming the script after its cell makes stack frames point at "In[n]".
@@ -76,7 +77,9 @@ export class Session {
   private executor: Executor | null = null;
   private convs: (ConverterSet & { created: Converter[] }) | null = null;
   private readonly cells = new Map<number, CellRecord>();
-  private lastConverted: { output?: string; lastExpressionVar?: string } = {};
+  private lastConverted: { output?: string; lastExpressionVar?: string; declOutput?: string } = {};
+  /** Declarations to adopt through the next convert of KEEP_DECLARATIONS (see adoptDeclarations). */
+  private adopt: string | null = null;
   private captured: { value: unknown; hasValue: boolean; errors: unknown[][] } = { value: undefined, hasValue: false, errors: [] };
   private rejectWait: ((e: Error) => void) | null = null;
   /** Names imported into every cell, or [] before warm-up / when preload is off. */
@@ -102,8 +105,14 @@ export class Session {
       created.push(conv);
       const convert = conv.convert.bind(conv);
       conv.convert = (prevDecl, src) => {
+        if (src === KEEP_DECLARATIONS && this.adopt !== null) {
+          // No output: the executor just takes these declarations as the new previous ones.
+          const declOutput = this.adopt;
+          this.adopt = null;
+          return { diagnostics: [], declOutput };
+        }
         const r = convert(prevDecl, src);
-        this.lastConverted = { output: r.output, lastExpressionVar: r.lastExpressionVar };
+        this.lastConverted = { output: r.output, lastExpressionVar: r.lastExpressionVar, declOutput: r.declOutput };
         return r;
       };
       return conv;
@@ -186,7 +195,11 @@ export class Session {
       nextCellFilename = null;
       return { status: "error", error: runtimeError(err, this.cells) };
     }
-    if (!ok) return { status: "error", error: this.failure(code, count) };
+    if (!ok) {
+      const error = this.failure(code, count);
+      if (error.ename !== "TSError") this.adoptDeclarations();
+      return { status: "error", error };
+    }
     if (this.captured.errors.length) {
       // Module cells (`//@module`) report diagnostics but still succeed.
       const err = this.failure(code, count);
@@ -213,6 +226,18 @@ export class Session {
     } catch (err) {
       return { status: "error", error: runtimeError(err, this.cells) };
     }
+  }
+
+  /**
+   * A cell that compiled but threw has already assigned the variables before the throw (as
+   * IPython keeps names assigned before an exception); stock tslab forgot their declarations,
+   * so later cells could not use them. Keep them.
+   */
+  private adoptDeclarations(): void {
+    if (this.lastConverted.declOutput === undefined) return;
+    this.adopt = this.lastConverted.declOutput;
+    void this.executor!.execute(KEEP_DECLARATIONS);
+    this.adopt = null;
   }
 
   private interruptible<T>(p: Promise<T>): Promise<T> {

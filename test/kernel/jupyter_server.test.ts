@@ -88,8 +88,8 @@ describe("paramlab kernel under jupyter server + @jupyterlab/services", { skip, 
   });
 
   test("errors and recovery", async () => {
-    await run(kernel, "const z = 1;");
-    const bad = await run(kernel, 'const unused = 0;\n(undefined as any).boom;');
+    // As in IPython, names assigned before the exception are kept (types included).
+    const bad = await run(kernel, 'const z = 1;\n(undefined as any).boom;');
     assert.equal(bad.reply.content.status, "error");
     const err = bad.iopub.find((m) => m.header.msg_type === "error")!.content as KernelMessage.IErrorMsg["content"];
     assert.equal(err.ename, "TypeError");

@@ -132,9 +132,10 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     assert.equal(r.reply.content.status, "error");
     assert.equal(r.reply.content.ename, "TypeError");
     assert.deepEqual(r.reply.content.traceback, err.traceback);
-    // And the next cell runs normally (stock tslab aborted it for 200 ms).
-    const next = await k.execute("1 + 1");
-    assert.equal(next.reply.content.status, "ok");
+    // And the next cell runs normally (stock tslab aborted it for 200 ms), seeing the names the
+    // failed cell assigned before it threw, as IPython does.
+    const next = await k.execute("ok1 + 1");
+    assert.equal(next.reply.content.status, "ok", JSON.stringify(errorOf(next.outputs)));
     assert.equal(resultText(next.outputs), "2");
   });
 
