@@ -2,7 +2,7 @@
  * Argument checks shared by the optimizer constructors, with PyTorch's wording (texts live in
  * `messages.ts`). Each check runs where an argument enters: the constructor's options object.
  */
-import { ValueError } from "../errors.js";
+import { RuntimeError, ValueError } from "../errors.js";
 import * as msg from "./messages.js";
 
 /**
@@ -80,4 +80,5 @@ export function checkNoKernelFlags(optimizer: string, options: Record<string, un
   for (const key of ["capturable", "differentiable"]) {
     if (options[key] === true) throw new ValueError(msg.unsupportedFlag(optimizer, key));
   }
+  if (options.fused === true && options.foreach === true) throw new RuntimeError(msg.fusedAndForeach());
 }

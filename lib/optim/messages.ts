@@ -77,3 +77,4 @@ export const unknownOption = (optimizer: string, key: string, known: string[]) =
   `${optimizer}() got an unexpected keyword argument '${key}' (expected one of ${known.join(", ")})`;
 export const unsupportedFlag = (optimizer: string, key: string) =>
   `${optimizer}: ${key}=true selects a PyTorch kernel (CUDA graphs / autograd through the step) that paramlab does not have; leave it false`;
+export const fusedAndForeach = () => "`fused` and `foreach` cannot be `True` together.";

@@ -37,7 +37,8 @@ const SGD_DEFAULTS: SGDDefaults = {
  * when `momentum != 0`).
  *
  * Porting note: `foreach` / `fused` select PyTorch kernels; they are kept as data (so state dicts
- * round-trip) and paramlab always runs its one fused loop.
+ * round-trip) and paramlab always runs its one fused loop. `lr` defaults to 1e-3 as in current
+ * PyTorch (torch 1.13 required it).
  *
  * @example
  * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
