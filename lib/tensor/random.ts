@@ -52,6 +52,7 @@ export class Generator {
     let s: bigint;
     if (typeof seed === "bigint") s = seed;
     else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed);
+    // Porting note: PyTorch truncates a float seed with int(); a fractional seed is refused here.
     else throw new TypeError(`manual_seed expected an integer seed, got ${typeof seed === "number" ? seed : kindOf(seed)}`);
     // PyTorch accepts negative seeds by reinterpreting them as unsigned 64-bit.
     if (s < -(1n << 63n) || s >= 1n << 64n) {
