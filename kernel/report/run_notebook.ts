@@ -77,6 +77,12 @@ export async function runNotebook(
     // Bounded: a kernel that ignores shutdown must not hang the run (the server kills it later).
     if (session) await Promise.race([session.shutdown().catch(() => undefined), sleep(15_000)]);
     session?.dispose();
+    // @lumino/polling's Poll.dispose() leaves the next poll's timer (up to 10 s) pending, which
+    // keeps a finished `paramlab report` process alive; stopping the polls first clears it.
+    for (const manager of [sessionManager, kernelManager]) {
+      const poll = (manager as unknown as { _pollModels?: { stop(): Promise<unknown> } })._pollModels;
+      await Promise.race([poll?.stop().catch(() => undefined), sleep(1000)]);
+    }
     sessionManager.dispose();
     kernelManager.dispose();
   }
