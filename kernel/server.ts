@@ -63,10 +63,14 @@ export class KernelServer {
     const control = new zmq.Router({ linger: 1000 });
     const stdin = new zmq.Router({ linger: 0 });
     this.sockets = { shell, control, stdin };
-    // IOPub and heartbeat bind on the I/O thread while these bind here.
-    this.io = new IoThread(this.conn, this.log);
-    this.iopub = this.io;
-    this.io.ready.catch((err: Error) => void this.ioFallback(zmq, err));
+    // IOPub and heartbeat bind on the I/O thread while these bind here (PARAMLAB_IO_THREAD=0: main thread).
+    if (process.env.PARAMLAB_IO_THREAD === "0") {
+      await this.ioFallback(zmq, new Error("PARAMLAB_IO_THREAD=0"));
+    } else {
+      this.io = new IoThread(this.conn, this.log);
+      this.iopub = this.io;
+      this.io.ready.catch((err: Error) => void this.ioFallback(zmq, err));
+    }
     await Promise.all([
       shell.bind(endpoint(this.conn, "shell")),
       control.bind(endpoint(this.conn, "control")),
