@@ -3,7 +3,7 @@
  *
  * Tensor storage of at least `SHARED_STORAGE_MIN_ELEMENTS` elements lives in a
  * `SharedArrayBuffer` (`lib/tensor`), so worker threads can update it in place. `runKernel`
- * cuts `[0, n)` into slices that the calling thread and the workers claim one at a time, and
+ * cuts `[0, n)` into chunks that the calling thread and the workers claim one at a time, and
  * returns when all are done, so `step()` stays synchronous. Workers run the kernel's own source
  * text (a kernel is a self-contained function), so the result is bit-identical to a
  * single-threaded run: each element is computed by the same code, independently of the others.
@@ -32,39 +32,67 @@ export type KernelArrays = [Float32Array, Float32Array, Float32Array, Float32Arr
 /** Below this many elements per call the hand-off costs more than it saves. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
 
-// Slices are claimed dynamically, so a thread that the OS has descheduled (a busy machine) costs
-// nothing: the others take its share. control (Int32Array over shared memory):
-//   [0] claim word: (job id << 16) | next slice   [1] slices done   [2] error flag
-// A slice is claimed by compare-and-swap on the whole word, so a worker still holding an old job's
-// message can never claim a slice of a newer job (the job id no longer matches).
-const JOB_SHIFT = 16;
-const MAX_SLICES = 1 << JOB_SHIFT;
+// Work is claimed dynamically with shrinking chunks (guided scheduling): each claim takes
+// remaining / (2 * threads), down to a floor. A thread that the OS deschedules on a busy machine
+// then costs little: the others take its share, and the chunk it may be holding at the end is
+// small. control (Int32Array over shared memory):
+//   [0] claim word: (job id << 20) | next unit   [1] units done   [2] error flag
+// A unit is 16+ elements (64-byte lines). Chunks are claimed by compare-and-swap on the whole word,
+// so a worker still holding an old job's message can never claim work of a newer job.
+const JOB_SHIFT = 20;
+const UNIT_MASK = (1 << JOB_SHIFT) - 1;
+const JOB_MASK = (1 << 11) - 1;
+/** Smallest chunk worth a claim (about 0.1 ms of Adam). */
+const MIN_CHUNK_ELEMENTS = 1 << 14;
 
-// Worker source: compile kernels on first use, claim and run slices.
+/** Claims the next chunk of `job` and runs it; false when none is left. Also the worker's code. */
+function claimAndRun(
+  control: Int32Array,
+  job: number,
+  total: number,
+  unit: number,
+  n: number,
+  divisor: number,
+  minUnits: number,
+  run: (start: number, end: number) => void,
+): boolean {
+  for (;;) {
+    const word = Atomics.load(control, 0);
+    if (word >>> 20 !== job) return false;
+    const next = word & 0xfffff;
+    if (next >= total) return false;
+    const end = Math.min(total, next + Math.max(minUnits, Math.ceil((total - next) / divisor)));
+    if (Atomics.compareExchange(control, 0, word, (job << 20) | end) !== word) continue;
+    run(next * unit, Math.min(n, end * unit));
+    if (Atomics.add(control, 1, end - next) + (end - next) === total) Atomics.notify(control, 1);
+    return true;
+  }
+}
+
+// Worker source: compile kernels on first use, claim and run chunks until none is left.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
+const claimAndRun = ${claimAndRun.toString()};
 const kernels = new Map();
 parentPort.on("message", (job) => {
-  const { id, source, arrays, n, slice, slices, job: jobId, scalars, control } = job;
+  const { id, source, arrays, n, unit, total, divisor, minUnits, job: jobId, scalars, control } = job;
   let kernel = kernels.get(id);
   if (kernel === undefined) {
     kernel = (0, eval)("(" + source + ")");
     kernels.set(id, kernel);
   }
-  for (;;) {
-    const word = Atomics.load(control, 0);
-    if ((word >>> ${JOB_SHIFT}) !== jobId) return;
-    const k = word & ${MAX_SLICES - 1};
-    if (k >= slices) return;
-    if (Atomics.compareExchange(control, 0, word, word + 1) !== word) continue;
+  let failed = false;
+  const run = (start, end) => {
+    if (failed) return;
     try {
-      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], k * slice, Math.min(n, (k + 1) * slice), scalars);
+      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars);
     } catch (e) {
+      failed = true;
       Atomics.store(control, 2, 1);
       parentPort.postMessage(String((e && e.stack) || e));
     }
-    if (Atomics.add(control, 1, 1) + 1 === slices) Atomics.notify(control, 1);
-  }
+  };
+  while (claimAndRun(control, jobId, total, unit, n, divisor, minUnits, run));
 });
 `;
 
@@ -136,41 +164,38 @@ export function runKernel(kernel: Kernel, arrays: KernelArrays, scalars: Float64
   }
   let id = kernelIds.get(kernel);
   if (id === undefined) kernelIds.set(kernel, (id = kernelIds.size));
-  // About 16 slices per thread, on 16-element (64-byte) boundaries so threads never share a cache line.
-  const slice = Math.max(16, Math.ceil(Math.max(n / (parts * 16), n / (MAX_SLICES - 1)) / 16) * 16);
-  const slices = Math.ceil(n / slice);
-  jobCounter = (jobCounter + 1) & 0x7fff;
+  const unit = Math.max(16, Math.ceil(n / UNIT_MASK / 16) * 16);
+  const total = Math.ceil(n / unit);
+  const divisor = 2 * parts;
+  const minUnits = Math.ceil(MIN_CHUNK_ELEMENTS / unit);
+  jobCounter = (jobCounter + 1) & JOB_MASK;
   const job = jobCounter;
   Atomics.store(control, 1, 0);
   Atomics.store(control, 2, 0);
   Atomics.store(control, 0, job << JOB_SHIFT);
   const source = kernel.toString();
   for (const w of ws) {
-    w.worker.postMessage({ id, source: w.known.has(id) ? undefined : source, arrays, n, slice, slices, job, scalars, control });
+    const message = { id, source: w.known.has(id) ? undefined : source, arrays, n, unit, total, divisor, minUnits, job, scalars, control };
+    w.worker.postMessage(message);
     w.known.add(id);
   }
-  // The calling thread claims slices too, and finishes alone if the workers are slow to wake.
+  // The calling thread claims chunks too, and finishes alone if the workers are slow to wake.
+  // After a failure the remaining chunks are claimed but skipped, so no chunk of this job is
+  // still running when the next job starts.
   let failure: unknown = null;
-  for (;;) {
-    const word = Atomics.load(control, 0);
-    const k = word & (MAX_SLICES - 1);
-    if (k >= slices) break;
-    if (Atomics.compareExchange(control, 0, word, word + 1) !== word) continue;
-    // After a failure, remaining slices are claimed but skipped, so the workers stop early and
-    // no slice of this job is still running when the next job starts.
-    if (failure === null) {
-      try {
-        kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], k * slice, Math.min(n, (k + 1) * slice), scalars);
-      } catch (e) {
-        failure = e;
-      }
+  const run = (start: number, end: number) => {
+    if (failure !== null) return;
+    try {
+      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars);
+    } catch (e) {
+      failure = e;
     }
-    Atomics.add(control, 1, 1);
-  }
-  // Wait for slices other threads are still running.
-  for (let done = Atomics.load(control, 1); done < slices; done = Atomics.load(control, 1)) {
+  };
+  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, run));
+  // Wait for chunks other threads are still running.
+  for (let done = Atomics.load(control, 1); done < total; done = Atomics.load(control, 1)) {
     if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
-      throw new RuntimeError("an optimizer worker thread did not finish its slice within 60 s");
+      throw new RuntimeError("an optimizer worker thread did not finish its work within 60 s");
     }
   }
   if (failure !== null) throw failure;
