@@ -8,7 +8,7 @@
  *   node --import tsx bench/adam.ts [numel=10000000] [repeats=9]
  */
 import { execFileSync } from "node:child_process";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { nn, optim, zeros } from "../lib/index.js";
 import { getNumThreads, setNumThreads } from "../lib/optim/parallel.js";
@@ -75,7 +75,7 @@ console.log(
     {
       numel,
       repeats,
-      machine: { cores, cpu: cpus()[0]?.model, node: process.version },
+      machine: { cores, cpu: cpus()[0]?.model, node: process.version, load_average_1m: +loadavg()[0].toFixed(2) },
       paramlab_ms: +paramlab.median.toFixed(2),
       paramlab: paramlab,
       paramlab_single_thread_ms: +plainLoop.median.toFixed(2),
