@@ -43,7 +43,7 @@ export class Slugger {
         .replace(/<[^>]*>/g, "")
         .replace(/[^\p{L}\p{N}\s_-]/gu, "")
         .trim()
-        .replace(/\s+/g, "-") || "section";
+        .replace(/\s/g, "-") || "section";
     const n = this.seen.get(base) ?? 0;
     this.seen.set(base, n + 1);
     return n === 0 ? base : `${base}-${n}`;
