@@ -3,6 +3,7 @@ import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
 import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { runKernel } from "./parallel.js";
 
 /** Adadelta's hyperparameters, with PyTorch's keys and defaults. */
 export interface AdadeltaDefaults extends Record<string, unknown> {
@@ -51,32 +52,20 @@ export class Adadelta extends Optimizer<AdadeltaDefaults> {
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
-    const f = Math.fround;
+    const scalars = new Float64Array(5);
     for (const group of this.paramGroups) {
       const lr = group.lr;
-      const rho = f(group.rho as number);
-      const keep = f(1 - (group.rho as number));
-      const eps = f(group.eps as number);
+      const rho = group.rho as number;
+      const eps = group.eps as number;
       const wd = group.weight_decay as number;
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
         const state = initState(this.stateFor(p), p);
         state.step = (state.step as number) + 1;
-        const pd = p.data;
-        const gd = p.grad.data;
+        scalars.set([lr, rho, eps, wd, maximize ? 1 : 0]);
         const sq = (state.square_avg as Tensor).data;
-        const acc = (state.acc_delta as Tensor).data;
-        for (let i = 0; i < pd.length; i++) {
-          let g = maximize ? -gd[i] : gd[i];
-          if (wd !== 0) g = f(g + wd * pd[i]);
-          const s = f(f(sq[i] * rho) + keep * f(g * g));
-          sq[i] = s;
-          const std = f(Math.sqrt(f(s + eps)));
-          const delta = f(f(f(Math.sqrt(f(acc[i] + eps))) / std) * g);
-          acc[i] = f(f(acc[i] * rho) + keep * f(delta * delta));
-          pd[i] = pd[i] - lr * delta;
-        }
+        runKernel(adadeltaKernel, [p.data, p.grad.data, sq, (state.acc_delta as Tensor).data, null], scalars);
       }
     }
     return loss;
@@ -86,4 +75,37 @@ export class Adadelta extends Optimizer<AdadeltaDefaults> {
 function initState(s: ParamState, p: Parameter): ParamState {
   if (!("step" in s)) Object.assign(s, { step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) });
   return s;
+}
+
+/**
+ * The Adadelta update over `[start, end)`, self-contained for the worker pool. `Math.fround`
+ * marks PyTorch's float32 temporaries. Scalars: [lr, rho, eps, weight_decay, maximize].
+ */
+export function adadeltaKernel(
+  p: Float32Array,
+  g: Float32Array,
+  sq: Float32Array,
+  acc: Float32Array,
+  _e: null,
+  start: number,
+  end: number,
+  s: Float64Array,
+): void {
+  const f = Math.fround;
+  const lr = s[0];
+  const rho = f(s[1]);
+  const keep = f(1 - s[1]);
+  const eps = f(s[2]);
+  const wd = s[3];
+  const sign = s[4] !== 0 ? -1 : 1;
+  for (let i = start; i < end; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = f(gi + wd * p[i]);
+    const si = f(f(sq[i] * rho) + keep * f(gi * gi));
+    sq[i] = si;
+    const std = f(Math.sqrt(f(si + eps)));
+    const delta = f(f(f(Math.sqrt(f(acc[i] + eps))) / std) * gi);
+    acc[i] = f(f(acc[i] * rho) + keep * f(delta * delta));
+    p[i] = p[i] - lr * delta;
+  }
 }

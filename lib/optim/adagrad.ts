@@ -3,6 +3,7 @@ import { full, Tensor } from "../tensor/tensor.js";
 import { checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
 import { Optimizer, type ParamGroupInput, type ParamState, type ParamsInput } from "./optimizer.js";
+import { runKernel } from "./parallel.js";
 
 /** Adagrad's hyperparameters, with PyTorch's keys and defaults. */
 export interface AdagradDefaults extends Record<string, unknown> {
@@ -63,29 +64,20 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
-    const f = Math.fround;
+    const scalars = new Float64Array(4);
     for (const group of this.paramGroups) {
       const lr = group.lr;
       const lrDecay = group.lr_decay as number;
       const wd = group.weight_decay as number;
-      const eps = f(group.eps as number);
+      const eps = group.eps as number;
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
         const state = initState(this.stateFor(p), p, group.initial_accumulator_value as number);
         const step = (state.step as number) + 1;
         state.step = step;
-        const clr = f(-(lr / (1 + (step - 1) * lrDecay)));
-        const pd = p.data;
-        const gd = p.grad.data;
-        const sum = (state.sum as Tensor).data;
-        for (let i = 0; i < pd.length; i++) {
-          let g = maximize ? -gd[i] : gd[i];
-          if (wd !== 0) g = f(g + wd * pd[i]);
-          const s = f(sum[i] + f(g * g));
-          sum[i] = s;
-          pd[i] = pd[i] + clr * f(g / f(f(Math.sqrt(s)) + eps));
-        }
+        scalars.set([-(lr / (1 + (step - 1) * lrDecay)), eps, wd, maximize ? 1 : 0]);
+        runKernel(adagradKernel, [p.data, p.grad.data, (state.sum as Tensor).data, null, null], scalars);
       }
     }
     return loss;
@@ -97,4 +89,32 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
 function initState(s: ParamState, p: Parameter, initial: number): ParamState {
   if (!("step" in s)) Object.assign(s, { step: 0, sum: full(p.shape, initial) });
   return s;
+}
+
+/**
+ * The Adagrad update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks
+ * PyTorch's float32 temporaries. Scalars: [-clr, eps, weight_decay, maximize].
+ */
+export function adagradKernel(
+  p: Float32Array,
+  g: Float32Array,
+  sum: Float32Array,
+  _d: null,
+  _e: null,
+  start: number,
+  end: number,
+  s: Float64Array,
+): void {
+  const f = Math.fround;
+  const negClr = f(s[0]);
+  const eps = f(s[1]);
+  const wd = s[2];
+  const sign = s[3] !== 0 ? -1 : 1;
+  for (let i = start; i < end; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = f(gi + wd * p[i]);
+    const si = f(sum[i] + f(gi * gi));
+    sum[i] = si;
+    p[i] = p[i] + negClr * f(gi / f(f(Math.sqrt(si)) + eps));
+  }
 }

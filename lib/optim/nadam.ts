@@ -3,6 +3,7 @@ import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
 import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { runKernel } from "./parallel.js";
 
 /** NAdam's hyperparameters, with PyTorch's keys and defaults. */
 export interface NAdamDefaults extends Record<string, unknown> {
@@ -60,50 +61,34 @@ export class NAdam extends Optimizer<NAdamDefaults> {
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const f = Math.fround;
+    const scalars = new Float64Array(9);
     for (const group of this.paramGroups) {
       const lr = group.lr;
       const [beta1, beta2] = group.betas as [number, number];
-      const eps = f(group.eps as number);
+      const eps = group.eps as number;
       const wd = group.weight_decay as number;
       const psi = group.momentum_decay as number;
       const decoupled = group.decoupled_weight_decay as boolean;
       const maximize = group.maximize as boolean;
-      const w1 = f(1 - beta1);
-      const b2 = f(beta2);
-      const w2 = f(1 - beta2);
       for (const p of group.params) {
         if (p.grad === null) continue;
         const state = initState(this.stateFor(p), p);
         const step = (state.step as number) + 1;
         state.step = step;
-        const biasCorrection2 = f(1 - beta2 ** step);
+        const biasCorrection2 = 1 - beta2 ** step;
         const mu = beta1 * (1 - 0.5 * 0.96 ** (step * psi));
         const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi));
         // mu_product is a float32 tensor in PyTorch.
         const muProduct = f((state.mu_product as number) * mu);
         state.mu_product = muProduct;
         const muProductNext = muProduct * muNext;
-        const gradStep = f((-lr * (1 - mu)) / (1 - muProduct));
-        const avgStep = f((-lr * muNext) / (1 - muProductNext));
-        const decay = decoupled && wd !== 0 ? f(1 - lr * wd) : 1;
+        const gradStep = (-lr * (1 - mu)) / (1 - muProduct);
+        const avgStep = (-lr * muNext) / (1 - muProductNext);
+        const decay = decoupled && wd !== 0 ? 1 - lr * wd : 1;
         const l2 = decoupled ? 0 : wd;
-        const pd = p.data;
-        const gd = p.grad.data;
+        scalars.set([beta1, beta2, eps, l2, decay, biasCorrection2, gradStep, avgStep, maximize ? 1 : 0]);
         const m = (state.exp_avg as Tensor).data;
-        const v = (state.exp_avg_sq as Tensor).data;
-        for (let i = 0; i < pd.length; i++) {
-          let g = maximize ? -gd[i] : gd[i];
-          let pi = pd[i];
-          if (decay !== 1) pi = f(pi * decay);
-          else if (l2 !== 0) g = f(g + l2 * pi);
-          const mi = f(m[i] + w1 * f(g - m[i]));
-          const vi = f(f(v[i] * b2) + w2 * f(g * g));
-          m[i] = mi;
-          v[i] = vi;
-          const denom = f(f(Math.sqrt(f(vi / biasCorrection2))) + eps);
-          pi = f(pi + gradStep * f(g / denom));
-          pd[i] = pi + avgStep * f(mi / denom);
-        }
+        runKernel(nadamKernel, [p.data, p.grad.data, m, (state.exp_avg_sq as Tensor).data, null], scalars);
       }
     }
     return loss;
@@ -113,4 +98,45 @@ export class NAdam extends Optimizer<NAdamDefaults> {
 function initState(s: ParamState, p: Parameter): ParamState {
   if (!("step" in s)) Object.assign(s, { step: 0, mu_product: 1, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
   return s;
+}
+
+/**
+ * The NAdam update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks
+ * PyTorch's float32 temporaries. Scalars: [beta1, beta2, eps, l2 weight_decay, decoupled decay
+ * factor (1: none), bias_correction2, grad step, exp_avg step, maximize].
+ */
+export function nadamKernel(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  _e: null,
+  start: number,
+  end: number,
+  s: Float64Array,
+): void {
+  const f = Math.fround;
+  const w1 = f(1 - s[0]);
+  const b2 = f(s[1]);
+  const w2 = f(1 - s[1]);
+  const eps = f(s[2]);
+  const l2 = s[3];
+  const decay = f(s[4]);
+  const bc2 = f(s[5]);
+  const gradStep = f(s[6]);
+  const avgStep = f(s[7]);
+  const sign = s[8] !== 0 ? -1 : 1;
+  for (let i = start; i < end; i++) {
+    let gi = sign * g[i];
+    let pi = p[i];
+    if (decay !== 1) pi = f(pi * decay);
+    else if (l2 !== 0) gi = f(gi + l2 * pi);
+    const mi = f(m[i] + w1 * f(gi - m[i]));
+    const vi = f(f(v[i] * b2) + w2 * f(gi * gi));
+    m[i] = mi;
+    v[i] = vi;
+    const denom = f(f(Math.sqrt(f(vi / bc2))) + eps);
+    pi = f(pi + gradStep * f(gi / denom));
+    p[i] = pi + avgStep * f(mi / denom);
+  }
 }

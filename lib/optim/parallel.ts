@@ -15,19 +15,21 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { RuntimeError } from "../errors.js";
 
-/** An element-wise kernel over `[start, end)` of its arrays. It must use only globals such as `Math`. */
-export type Kernel = (
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
-  d: Float32Array,
-  e: Float32Array | null,
+/**
+ * An element-wise kernel over `[start, end)` of its arrays (parameter, gradient, up to three
+ * state arrays, `null` where unused) with its scalars. It must be self-contained: it may use
+ * globals such as `Math`, nothing from its module, because workers compile its source text.
+ */
+export type Kernel<C = Float32Array | null, D = Float32Array | null, E = Float32Array | null> = (
+  p: Float32Array,
+  g: Float32Array,
+  c: C,
+  d: D,
+  e: E,
   start: number,
   end: number,
   scalars: Float64Array,
 ) => void;
-
-export type KernelArrays = [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array | null];
 
 /** Below this many elements per call the hand-off costs more than it saves. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
@@ -106,7 +108,7 @@ let pool: PoolWorker[] | null = null;
 let jobCounter = 0;
 const control = new Int32Array(new SharedArrayBuffer(12));
 let poolFailed = false;
-const kernelIds = new Map<Kernel, number>();
+const kernelIds = new Map<Kernel<never, never, never>, number>();
 
 /**
  * Sets how many threads `runKernel` uses (1 = always the plain single-threaded loop). Default:
@@ -154,7 +156,11 @@ function workers(count: number): PoolWorker[] | null {
  * Runs `kernel` over all elements of `arrays` (same length), on several threads when it pays.
  * Returns the number of threads that took part (1: the plain loop).
  */
-export function runKernel(kernel: Kernel, arrays: KernelArrays, scalars: Float64Array): number {
+export function runKernel<C extends Float32Array | null, D extends Float32Array | null, E extends Float32Array | null>(
+  kernel: Kernel<C, D, E>,
+  arrays: [Float32Array, Float32Array, C, D, E],
+  scalars: Float64Array,
+): number {
   const n = arrays[0].length;
   const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
   const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
@@ -162,8 +168,9 @@ export function runKernel(kernel: Kernel, arrays: KernelArrays, scalars: Float64
     kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], 0, n, scalars);
     return 1;
   }
-  let id = kernelIds.get(kernel);
-  if (id === undefined) kernelIds.set(kernel, (id = kernelIds.size));
+  const key = kernel as unknown as Kernel<never, never, never>;
+  let id = kernelIds.get(key);
+  if (id === undefined) kernelIds.set(key, (id = kernelIds.size));
   const unit = Math.max(16, Math.ceil(n / UNIT_MASK / 16) * 16);
   const total = Math.ceil(n / unit);
   const divisor = 2 * parts;

@@ -2,6 +2,7 @@ import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { runKernel } from "./parallel.js";
 
 /** RAdam's hyperparameters, with PyTorch's keys and defaults. */
 export interface RAdamDefaults extends Record<string, unknown> {
@@ -54,49 +55,30 @@ export class RAdam extends Optimizer<RAdamDefaults> {
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
-    const f = Math.fround;
+    const scalars = new Float64Array(10);
     for (const group of this.paramGroups) {
       const lr = group.lr;
       const [beta1, beta2] = group.betas as [number, number];
-      const eps = f(group.eps as number);
+      const eps = group.eps as number;
       const wd = group.weight_decay as number;
       const decoupled = group.decoupled_weight_decay as boolean;
       const maximize = group.maximize as boolean;
-      const w1 = f(1 - beta1);
-      const b2 = f(beta2);
-      const w2 = f(1 - beta2);
-      const flr = f(lr);
       for (const p of group.params) {
         if (p.grad === null) continue;
         const state = initState(this.stateFor(p), p);
         const step = (state.step as number) + 1;
         state.step = step;
-        const biasCorrection1 = f(1 - beta1 ** step);
+        const biasCorrection1 = 1 - beta1 ** step;
         const biasCorrection2 = 1 - beta2 ** step;
         const rhoInf = 2 / (1 - beta2) - 1;
         const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection2;
         const rectified = rhoT > 5;
-        const rect = rectified ? f(Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : 1;
-        const bc2Sqrt = f(Math.sqrt(biasCorrection2));
-        const decay = decoupled && wd !== 0 ? f(1 - lr * wd) : 1;
+        const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+        const decay = decoupled && wd !== 0 ? 1 - lr * wd : 1;
         const l2 = decoupled ? 0 : wd;
-        const pd = p.data;
-        const gd = p.grad.data;
+        scalars.set([lr, beta1, beta2, eps, l2, decay, biasCorrection1, Math.sqrt(biasCorrection2), rect, maximize ? 1 : 0]);
         const m = (state.exp_avg as Tensor).data;
-        const v = (state.exp_avg_sq as Tensor).data;
-        for (let i = 0; i < pd.length; i++) {
-          let g = maximize ? -gd[i] : gd[i];
-          let pi = pd[i];
-          if (decay !== 1) pi = f(pi * decay);
-          else if (l2 !== 0) g = f(g + l2 * pi);
-          const mi = f(m[i] + w1 * f(g - m[i]));
-          const vi = f(f(v[i] * b2) + w2 * f(g * g));
-          m[i] = mi;
-          v[i] = vi;
-          let upd = f(f(mi / biasCorrection1) * flr);
-          if (rectified) upd = f(f(upd * f(bc2Sqrt / f(f(Math.sqrt(vi)) + eps))) * rect);
-          pd[i] = pi - upd;
-        }
+        runKernel(radamKernel, [p.data, p.grad.data, m, (state.exp_avg_sq as Tensor).data, null], scalars);
       }
     }
     return loss;
@@ -106,4 +88,49 @@ export class RAdam extends Optimizer<RAdamDefaults> {
 function initState(s: ParamState, p: Parameter): ParamState {
   if (!("step" in s)) Object.assign(s, { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
   return s;
+}
+
+/**
+ * The RAdam update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks
+ * PyTorch's float32 temporaries. Scalars: [lr, beta1, beta2, eps, l2 weight_decay, decoupled
+ * decay factor (1: none), bias_correction1, sqrt(bias_correction2), rect (0: unrectified step),
+ * maximize].
+ */
+export function radamKernel(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  _e: null,
+  start: number,
+  end: number,
+  s: Float64Array,
+): void {
+  const f = Math.fround;
+  const lr = f(s[0]);
+  const w1 = f(1 - s[1]);
+  const b2 = f(s[2]);
+  const w2 = f(1 - s[2]);
+  const eps = f(s[3]);
+  const l2 = s[4];
+  const decay = f(s[5]);
+  const bc1 = f(s[6]);
+  const bc2Sqrt = f(s[7]);
+  const rect = f(s[8]);
+  const rectified = s[8] !== 0;
+  const sign = s[9] !== 0 ? -1 : 1;
+  for (let i = start; i < end; i++) {
+    let gi = sign * g[i];
+    let pi = p[i];
+    if (decay !== 1) pi = f(pi * decay);
+    else if (l2 !== 0) gi = f(gi + l2 * pi);
+    const mi = f(m[i] + w1 * f(gi - m[i]));
+    const vi = f(f(v[i] * b2) + w2 * f(gi * gi));
+    m[i] = mi;
+    v[i] = vi;
+    // bias_corrected_exp_avg * lr [* adaptive_lr * rect]
+    let upd = f(f(mi / bc1) * lr);
+    if (rectified) upd = f(f(upd * f(bc2Sqrt / f(f(Math.sqrt(vi)) + eps))) * rect);
+    p[i] = pi - upd;
+  }
 }

@@ -3,6 +3,7 @@ import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkLr, checkMomentum, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
 import { Optimizer, type ParamsInput } from "./optimizer.js";
+import { runKernel } from "./parallel.js";
 
 /** SGD's hyperparameters, with PyTorch's keys and defaults. */
 export interface SGDDefaults extends Record<string, unknown> {
@@ -58,6 +59,7 @@ export class SGD extends Optimizer<SGDDefaults> {
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
+    const scalars = new Float64Array(7);
     for (const group of this.paramGroups) {
       const lr = group.lr;
       const momentum = group.momentum as number;
@@ -79,7 +81,8 @@ export class SGD extends Optimizer<SGDDefaults> {
           }
           buf = t.data;
         }
-        sgdKernel(p.data, p.grad.data, buf, first, lr, momentum, dampening, wd, nesterov, maximize);
+        scalars.set([lr, momentum, dampening, wd, nesterov ? 1 : 0, maximize ? 1 : 0, first ? 1 : 0]);
+        runKernel(sgdKernel, [p.data, p.grad.data, buf, null, null], scalars);
       }
     }
     return loss;
@@ -87,25 +90,31 @@ export class SGD extends Optimizer<SGDDefaults> {
 }
 
 /**
- * The SGD update in one pass. `Math.fround` marks where PyTorch materialises a float32 tensor
+ * The SGD update in one pass over `[start, end)`; self-contained so worker threads can run it
+ * (`parallel.ts`). `Math.fround` marks where PyTorch materialises a float32 tensor
  * (`grad.add(param, alpha=wd)`, the momentum buffer), so intermediate rounding matches.
+ * Scalars: [lr, momentum, dampening, weight_decay, nesterov, maximize, first step of the buffer].
  */
-function sgdKernel(
+export function sgdKernel(
   p: Float32Array,
   g: Float32Array,
   buf: Float32Array | null,
-  first: boolean,
-  lr: number,
-  momentum: number,
-  dampening: number,
-  wd: number,
-  nesterov: boolean,
-  maximize: boolean,
+  _d: null,
+  _e: null,
+  start: number,
+  end: number,
+  s: Float64Array,
 ): void {
   const f = Math.fround;
-  const keep = 1 - dampening;
-  for (let i = 0; i < p.length; i++) {
-    let d = maximize ? -g[i] : g[i];
+  const lr = s[0];
+  const momentum = s[1];
+  const keep = 1 - s[2];
+  const wd = s[3];
+  const nesterov = s[4] !== 0;
+  const sign = s[5] !== 0 ? -1 : 1;
+  const first = s[6] !== 0;
+  for (let i = start; i < end; i++) {
+    let d = sign * g[i];
     if (wd !== 0) d = f(d + wd * p[i]);
     if (buf !== null) {
       const b = first ? d : f(f(buf[i] * momentum) + keep * d);

@@ -5,6 +5,7 @@ import { nn, optim, Tensor, zeros } from "../../lib/index.js";
 import { adamKernel } from "../../lib/optim/adam_kernel.js";
 import { getNumThreads, PARALLEL_MIN_ELEMENTS, runKernel, setNumThreads } from "../../lib/optim/parallel.js";
 import { assertThrowsMessage } from "../util.js";
+import { REGISTRY } from "./registry.js";
 
 const N = 3 * PARALLEL_MIN_ELEMENTS + 5; // not a multiple of the slice size
 
@@ -13,7 +14,9 @@ function fill(data: Float32Array, seed: number) {
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37 + seed) * (1 + (i % 7));
 }
 
-function run(threads: number, make: () => Tensor, options: Record<string, unknown>, Cls: typeof optim.Adam = optim.Adam) {
+type AnyOptimizer = new (params: optim.ParamsInput, options?: Record<string, unknown>) => optim.Optimizer;
+
+function run(threads: number, make: () => Tensor, options: Record<string, unknown>, Cls: AnyOptimizer = optim.Adam as never) {
   const previous = setNumThreads(threads);
   try {
     const p = new nn.Parameter(make());
@@ -42,10 +45,14 @@ function assertIdentical(a: ReturnType<typeof run>, b: ReturnType<typeof run>) {
   }
 }
 
-const variants: Array<[string, Record<string, unknown>, typeof optim.Adam]> = [
-  ["Adam defaults", { lr: 1e-2 }, optim.Adam],
-  ["Adam amsgrad maximize L2 weight decay", { lr: 1e-2, amsgrad: true, maximize: true, weight_decay: 0.1 }, optim.Adam],
-  ["AdamW weight decay", { lr: 1e-2, weight_decay: 0.1 }, optim.AdamW],
+const variants: Array<[string, Record<string, unknown>, AnyOptimizer]> = [
+  ["Adam defaults", { lr: 1e-2 }, optim.Adam as never],
+  ["Adam amsgrad maximize L2 weight decay", { lr: 1e-2, amsgrad: true, maximize: true, weight_decay: 0.1 }, optim.Adam as never],
+  ["AdamW weight decay", { lr: 1e-2, weight_decay: 0.1 }, optim.AdamW as never],
+  // Every other optimizer, with the options that create all of its state, plus L2 decay and maximize.
+  ...REGISTRY.filter((e) => e.name !== "Adam" && e.name !== "AdamW").map(
+    (e): [string, Record<string, unknown>, AnyOptimizer] => [`${e.name} ${JSON.stringify(e.options)}`, { ...e.options, weight_decay: 0.05, maximize: true }, e.cls],
+  ),
 ];
 
 for (const [name, options, Cls] of variants) {
