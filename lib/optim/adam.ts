@@ -46,7 +46,8 @@ export const ADAM_DEFAULTS: AdamDefaults = {
  *
  * Porting note: `foreach`, `fused` select PyTorch kernels and are kept as data only;
  * `capturable` / `differentiable` (CUDA graphs, autograd through the step) are rejected when true.
- * Porting note: `decoupled_weight_decay` is PyTorch >= 2.6's option; torch 1.13 lacks it.
+ * Porting note: `decoupled_weight_decay` is recent PyTorch's option (AdamW = Adam with it on); torch
+ * 1.13 lacks it.
  *
  * @example
  * const opt = new optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });

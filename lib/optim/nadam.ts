@@ -39,7 +39,7 @@ const NADAM_DEFAULTS: NAdamDefaults = {
  * PyTorch's `torch.optim.NAdam`, with L2 or decoupled (`decoupled_weight_decay`) weight decay.
  * State: `step`, `mu_product`, `exp_avg`, `exp_avg_sq`.
  *
- * Porting note: follows PyTorch >= 2.0. torch 1.13 multiplied `mu` into `mu_product_next`
+ * Porting note: follows current PyTorch. torch 1.13 multiplied `mu` into `mu_product_next`
  * twice (fixed upstream) and had no `maximize` / `decoupled_weight_decay`.
  *
  * @example

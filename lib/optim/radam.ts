@@ -36,7 +36,7 @@ const RADAM_DEFAULTS: RAdamDefaults = {
  * momentum SGD while the variance estimate is unreliable (rho_t <= 5), as PyTorch's
  * `torch.optim.RAdam`. State: `step`, `exp_avg`, `exp_avg_sq`.
  *
- * Porting note: follows PyTorch >= 2.1; torch 1.13 had no `maximize` / `decoupled_weight_decay`.
+ * Porting note: follows current PyTorch; torch 1.13 had no `maximize` / `decoupled_weight_decay`.
  *
  * @example
  * const opt = new optim.RAdam(model.parameters(), { lr: 1e-3, decoupled_weight_decay: true, weight_decay: 0.01 });
