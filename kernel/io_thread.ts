@@ -52,8 +52,9 @@ parentPort.on("message", (m) => {
   pump();
 });
 (async () => {
-  pub = new zmq.Publisher({ linger: 1000 });
-  await pub.bind(workerData.iopub);
+  const publisher = new zmq.Publisher({ linger: 1000 });
+  await publisher.bind(workerData.iopub);
+  pub = publisher;
   hb = new zmq.Reply({ linger: 0 });
   await hb.bind(workerData.hb);
   parentPort.postMessage({ ready: true });

@@ -36,17 +36,52 @@ export function packageVersion(): string {
 }
 
 let runtimeHooked = false;
+const loadListeners: (() => void)[] = [];
+let libraryLoaded = false;
 
-/** Resolves `require("paramlab")` to this package from anywhere in this process. */
+/** The library module if something has loaded it already, else null (does not load it). */
+export function loadedLibrary(): typeof import("../lib/index.js") | null {
+  const cached = require.cache[LIBRARY_JS];
+  return cached?.loaded ? (cached.exports as typeof import("../lib/index.js")) : null;
+}
+
+/** Calls `fn` once the library has been loaded, by any path (at once if it already is). */
+export function onLibraryLoaded(fn: () => void): void {
+  if (libraryLoaded || loadedLibrary()) {
+    libraryLoaded = true;
+    fn();
+  } else {
+    loadListeners.push(fn);
+  }
+}
+
+function checkLoaded(): void {
+  if (libraryLoaded || !loadedLibrary()) return;
+  libraryLoaded = true;
+  for (const fn of loadListeners.splice(0)) fn();
+}
+
+/**
+ * Resolves `require("paramlab")` to this package from anywhere in this process, and tells
+ * onLibraryLoaded listeners (the kernel's display sink) as soon as the library has loaded,
+ * before any cell code can call into it.
+ */
 export function hookRuntimeResolution(): void {
   if (runtimeHooked) return;
   runtimeHooked = true;
   type Resolve = (request: string, ...rest: unknown[]) => string;
-  const mod = Module as unknown as { _resolveFilename: Resolve };
-  const original = mod._resolveFilename;
+  type Load = (request: string, ...rest: unknown[]) => unknown;
+  const mod = Module as unknown as { _resolveFilename: Resolve; _load: Load };
+  const originalResolve = mod._resolveFilename;
   mod._resolveFilename = function (request: string, ...rest: unknown[]): string {
     if (request === PACKAGE_NAME) return LIBRARY_JS;
-    return original.call(this, request, ...rest);
+    return originalResolve.call(this, request, ...rest);
+  };
+  const originalLoad = mod._load;
+  mod._load = function (request: string, ...rest: unknown[]): unknown {
+    const exports = originalLoad.call(this, request, ...rest);
+    if (!libraryLoaded) checkLoaded();
+    return exports;
   };
 }
 

@@ -10,7 +10,7 @@ import { endpoint, type ConnectionInfo } from "./connection.js";
 import { IoThread } from "./io_thread.js";
 import { kernelInfo } from "./kernel_info.js";
 import { Outbox } from "./outbox.js";
-import { packageVersion } from "./resolve.js";
+import { loadedLibrary, onLibraryLoaded, packageVersion } from "./resolve.js";
 import { Session } from "./session.js";
 import { decode, makeMessage, Signer, WireError, type Message } from "./wire.js";
 
@@ -295,15 +295,20 @@ export class KernelServer {
     if (!silent) this.publish("execute_input", { code, execution_count: count }, msg);
     this.session.warm();
     if (!this.displaySinkInstalled) {
-      this.installDisplaySink();
+      // The library loads on first use; its display() must find the sink from the first call.
+      onLibraryLoaded(() => this.installDisplaySink());
       this.displaySinkInstalled = true;
     }
     // Without the I/O thread, hand busy / execute_input to ZeroMQ before a cell that may block.
     if (!this.io) await this.iopub.flush();
     const outcome = await this.session.execute(code, count);
     // Displays whose bundles render asynchronously (plots) belong to this cell.
-    const lib = require("../lib/index.js") as typeof import("../lib/index.js");
-    await Promise.race([lib.flushDisplays(), sleep(30_000)]);
+    const lib = loadedLibrary();
+    if (lib) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([lib.flushDisplays(), new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
+    }
     if (store) this.history.push({ count, code });
     if (outcome.status === "ok") {
       if (outcome.result && !silent) {
@@ -422,12 +427,8 @@ export class KernelServer {
     await Promise.race([Promise.all([this.iopub?.flush(), this.shellOut?.flush(), this.controlOut?.flush()]), sleep(2000)]);
     this.closed = true;
     for (const restore of this.restoreHooks.splice(0)) restore();
-    try {
-      const lib = require("../lib/index.js") as typeof import("../lib/index.js");
-      if (lib.getDisplaySink() === this.displaySink) lib.setDisplaySink(null);
-    } catch {
-      // The library may not have loaded.
-    }
+    const lib = loadedLibrary();
+    if (lib && lib.getDisplaySink() === this.displaySink) lib.setDisplaySink(null);
     for (const sock of Object.values(this.sockets)) sock?.close();
     await this.io?.close();
     this.session.close();

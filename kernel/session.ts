@@ -5,13 +5,14 @@
  * pointing at the cell line, and interrupts that also stop awaited Promises.
  */
 import path from "node:path";
+import { inspect } from "node:util";
 import vm from "node:vm";
 import type { Converter, CompletionInfo } from "tslab/dist/converter";
 import type { ConverterSet, Executor } from "tslab/dist/executor";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { MimeBundle } from "../lib/display/index.js";
 import { requireWithCodeCache, saveCodeCaches } from "./code_cache.js";
-import { exportedNames, hookRuntimeResolution, hookTypeResolution, LIBRARY_JS, PACKAGE_NAME } from "./resolve.js";
+import { exportedNames, hookRuntimeResolution, hookTypeResolution, LIBRARY_JS, loadedLibrary, PACKAGE_NAME } from "./resolve.js";
 import { cellFilename, compileError, runtimeError, type CellDiagnostic, type CellRecord, type KernelError } from "./traceback.js";
 
 export interface ExecuteOutcome {
@@ -157,13 +158,25 @@ export class Session {
       this.log(`paramlab kernel: no exports found in ${LIBRARY_JS.replace(/\.js$/, ".d.ts")}; is the package built?`);
       return;
     }
-    this.captured = { value: undefined, hasValue: false, errors: [] };
-    // The executor runs synchronous cells synchronously; nothing to await here.
-    void this.executor!.execute(`import { ${names.join(", ")} } from "${PACKAGE_NAME}";`);
-    if (this.captured.errors.length) {
-      this.log(`paramlab kernel: preloading the library failed: ${this.captured.errors.map((a) => a.map(String).join(" ")).join("; ")}`);
-      return;
+    // Types: the import becomes the cells' previous declarations directly, without compiling or
+    // running a cell (the first real cell type-checks against it).
+    this.adopt = `import { ${names.join(", ")} } from "${PACKAGE_NAME}";\n`;
+    void this.executor!.execute(KEEP_DECLARATIONS);
+    this.adopt = null;
+    // Values: cells read previous names as `exports.name` (tslab); the library loads on first use.
+    // The getters sit on the prototype of tslab's exports object, so a cell's own `const nn = ...`
+    // simply shadows them.
+    const lazy: Record<string, unknown> = {};
+    for (const name of names) {
+      Object.defineProperty(lazy, name, {
+        configurable: true,
+        get() {
+          const lib = require(LIBRARY_JS) as Record<string, unknown>;
+          return lib[name];
+        },
+      });
     }
+    Object.setPrototypeOf(this.executor!.locals, lazy);
     this.preloaded = names;
   }
 
@@ -220,8 +233,15 @@ export class Session {
         value = await this.interruptible(Promise.resolve(value as PromiseLike<unknown>));
       }
       if (value === undefined) return { status: "ok" };
-      const lib = require("../lib/index.js") as typeof import("../lib/index.js");
-      const result = await this.interruptible(Promise.resolve(lib.toMimeBundle(value)));
+      // Primitives before the library has loaded: the library's plainText rule (util.inspect
+      // without colours, strings as they are) without loading it for `1 + 1`.
+      const lib = loadedLibrary();
+      if (!lib && (typeof value !== "object" || value === null) && typeof value !== "function") {
+        const text = typeof value === "string" ? value : inspect(value, { colors: false, depth: 4, maxArrayLength: 50, breakLength: 100 });
+        return { status: "ok", result: { data: { "text/plain": text } } };
+      }
+      const { toMimeBundle } = lib ?? (require("../lib/index.js") as typeof import("../lib/index.js"));
+      const result = await this.interruptible(Promise.resolve(toMimeBundle(value)));
       return { status: "ok", result };
     } catch (err) {
       return { status: "error", error: runtimeError(err, this.cells) };

@@ -273,3 +273,23 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     assert.equal(await exited, 0);
   });
 });
+
+describe("a fresh kernel whose first cell imports the library explicitly", { timeout: 60_000 }, () => {
+  let fresh: KernelClient;
+  before(async () => {
+    fresh = await KernelClient.spawn();
+    await fresh.ready();
+  });
+  after(async () => {
+    await fresh?.close();
+  });
+
+  test("display() in that same cell already goes to the notebook (sink installed on load)", async () => {
+    const r = await fresh.execute('import { display as show } from "paramlab";\nshow(12);\n"after"');
+    assert.equal(r.reply.content.status, "ok", JSON.stringify(errorOf(r.outputs)));
+    assert.deepEqual(types(r.outputs), ["execute_input", "display_data", "execute_result"]);
+    assert.equal(streamText(r.outputs), "");
+    // The preloaded names are the same objects as the imported ones.
+    assert.equal(resultText((await fresh.execute("display === show")).outputs), "true");
+  });
+});
