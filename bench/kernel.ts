@@ -50,35 +50,47 @@ async function timeStart(f: Flavour): Promise<number> {
   }
 }
 
-async function timeSession(f: Flavour): Promise<{ typedCellMs: number[]; completionMs: number[]; trivialCellMs: number[] }> {
-  const k = await KernelClient.spawn({ argv: f.argv, cwd: ROOT });
+type Timings = { typedCellMs: number[]; completionMs: number[]; trivialCellMs: number[] };
+
+/** Both kernels run side by side and take turns, so machine load hits them alike. */
+async function timeSessions(flavours: Flavour[]): Promise<Record<string, Timings>> {
+  const kernels: KernelClient[] = [];
   try {
-    await k.ready();
-    const setup = await k.execute(f.setup);
-    if (setup.reply.content.status !== "ok") throw new Error(`${f.name} setup failed: ${JSON.stringify(setup.outputs.map((m) => m.content))}`);
-    const typedCellMs: number[] = [];
-    const trivialCellMs: number[] = [];
+    for (const f of flavours) {
+      const k = await KernelClient.spawn({ argv: f.argv, cwd: ROOT });
+      kernels.push(k);
+      await k.ready();
+      const setup = await k.execute(f.setup);
+      if (setup.reply.content.status !== "ok") throw new Error(`${f.name} setup failed: ${JSON.stringify(setup.outputs.map((m) => m.content))}`);
+    }
+    const out: Record<string, Timings> = {};
+    for (const f of flavours) out[f.name] = { typedCellMs: [], completionMs: [], trivialCellMs: [] };
     for (let i = 0; i < CELLS; i++) {
-      const code = `manualSeed(${i});\nconst model${i} = new nn.Linear(16, 4);\nconst opt${i}: optim.Optimizer = new optim.Adam(model${i}.parameters(), { lr: 1e-3 });\nconst lr${i}: number = opt${i}.paramGroups[0].lr;`;
-      const t0 = performance.now();
-      const r = await k.execute(code);
-      typedCellMs.push(performance.now() - t0);
-      if (r.reply.content.status !== "ok") throw new Error(`${f.name} typed cell failed: ${JSON.stringify(r.reply.content)}`);
-      const t1 = performance.now();
-      await k.execute(`const t${i} = ${i};`);
-      trivialCellMs.push(performance.now() - t1);
+      for (let j = 0; j < flavours.length; j++) {
+        const k = kernels[j];
+        const t = out[flavours[j].name];
+        const code = `manualSeed(${i});\nconst model${i} = new nn.Linear(16, 4);\nconst opt${i}: optim.Optimizer = new optim.Adam(model${i}.parameters(), { lr: 1e-3 });\nconst lr${i}: number = opt${i}.paramGroups[0].lr;`;
+        const t0 = performance.now();
+        const r = await k.execute(code);
+        t.typedCellMs.push(performance.now() - t0);
+        if (r.reply.content.status !== "ok") throw new Error(`${flavours[j].name} typed cell failed: ${JSON.stringify(r.reply.content)}`);
+        const t1 = performance.now();
+        await k.execute(`const t${i} = ${i};`);
+        t.trivialCellMs.push(performance.now() - t1);
+      }
     }
-    const completionMs: number[] = [];
     for (let i = 0; i < COMPLETIONS; i++) {
-      const code = "optim.";
-      const t0 = performance.now();
-      const r = await k.request("complete_request", { code, cursor_pos: code.length });
-      completionMs.push(performance.now() - t0);
-      if (!(r.content.matches as string[]).includes("SGD")) throw new Error(`${f.name}: completion lacks SGD`);
+      for (let j = 0; j < flavours.length; j++) {
+        const code = "optim.";
+        const t0 = performance.now();
+        const r = await kernels[j].request("complete_request", { code, cursor_pos: code.length });
+        out[flavours[j].name].completionMs.push(performance.now() - t0);
+        if (!(r.content.matches as string[]).includes("SGD")) throw new Error(`${flavours[j].name}: completion lacks SGD`);
+      }
     }
-    return { typedCellMs, completionMs, trivialCellMs };
+    return out;
   } finally {
-    await k.close();
+    for (const k of kernels) await k.close();
   }
 }
 
@@ -88,11 +100,12 @@ async function main(): Promise<void> {
   for (let i = 0; i < STARTS; i++) for (const f of FLAVOURS) starts[f.name].push(await timeStart(f));
   const out: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map(round) },
-    method: `start→first result: spawn → execute_reply of "1 + 1" (${STARTS} starts each, alternating); cells: ${CELLS} typed library cells and ${CELLS} trivial cells per kernel; completion: ${COMPLETIONS} complete_request "optim.". Both kernels run in the repository root.`,
+    method: `start→first result: spawn → execute_reply of "1 + 1" (${STARTS} starts each, alternating); cells: ${CELLS} typed library cells and ${CELLS} trivial cells per kernel, both kernels running side by side and taking turns; completion: ${COMPLETIONS} complete_request "optim.". Both kernels run in the repository root.`,
   };
   const results: Record<string, Record<string, ReturnType<typeof summary>>> = {};
+  const sessions = await timeSessions(FLAVOURS);
   for (const f of FLAVOURS) {
-    const s = await timeSession(f);
+    const s = sessions[f.name];
     results[f.name] = {
       startToFirstResultMs: summary(starts[f.name]),
       typedCellMs: summary(s.typedCellMs),
