@@ -39,7 +39,6 @@ export function kernelInfo(version: string, typescriptVersion: string, tslabVers
       `paramlab ${version}: TypeScript ${typescriptVersion} on Node.js ${process.version} (tslab ${tslabVersion})\n` +
       "nn, optim, tensor, display, ... are preloaded; `import { optim } from \"paramlab\"` works too.",
     help_links: [
-      { text: "paramlab", url: "https://github.com/paramlab/paramlab#readme" },
       { text: "PyTorch optim (the vocabulary paramlab mirrors)", url: "https://pytorch.org/docs/stable/optim.html" },
       { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
       { text: "tslab", url: "https://github.com/yunabe/tslab" },
