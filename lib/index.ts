@@ -13,3 +13,4 @@ export * from "./display/index.js";
 // Attaches rich displays to Tensor, Module, Optimizer and schedulers (display reads lib types).
 import "./display/register.js";
 export { ValueError, KeyError, AttributeError, RuntimeError } from "./errors.js";
+export { setNumThreads, getNumThreads } from "./optim/parallel.js";

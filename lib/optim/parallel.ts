@@ -111,8 +111,13 @@ let poolFailed = false;
 const kernelIds = new Map<Kernel<never, never, never>, number>();
 
 /**
- * Sets how many threads `runKernel` uses (1 = always the plain single-threaded loop). Default:
- * the number of available CPU cores, at most 8. Returns the previous value.
+ * Sets how many threads optimizer steps on large parameters use (PyTorch's
+ * `torch.set_num_threads`; 1 = always the plain single-threaded loop). Default: the number of
+ * available CPU cores, at most 8. Results are identical whatever the count. Returns the previous
+ * value.
+ *
+ * @example
+ * setNumThreads(1); // e.g. to leave the other cores to a data loader
  */
 export function setNumThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads(): expected a positive integer, got ${n}`);
@@ -124,7 +129,7 @@ export function setNumThreads(n: number): number {
   return previous;
 }
 
-/** How many threads `runKernel` uses. */
+/** How many threads optimizer steps use (PyTorch's `torch.get_num_threads`). */
 export function getNumThreads(): number {
   return threads;
 }

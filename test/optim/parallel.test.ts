@@ -102,3 +102,13 @@ test("a script that used the worker pool exits on its own (idle workers do not k
   // First Adam step moves every element by -lr * sign(grad) (m_hat / sqrt(v_hat) = 1, eps aside).
   assert.equal(Math.abs(Number(out.trim()) + 0.1) < 1e-6, true, out);
 });
+
+test("setNumThreads is public (torch.set_num_threads) and rejects a count that is not a positive integer", async () => {
+  const lib = await import("../../lib/index.js");
+  assert.equal(lib.setNumThreads, setNumThreads);
+  assert.throws(() => lib.setNumThreads(0), (e: unknown) => e instanceof RangeError && e.message === "setNumThreads(): expected a positive integer, got 0");
+  assert.throws(() => lib.setNumThreads(1.5), RangeError);
+  const previous = lib.setNumThreads(1);
+  assert.equal(lib.getNumThreads(), 1);
+  lib.setNumThreads(previous);
+});
