@@ -1,8 +1,7 @@
-import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
-import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { runKernel } from "./parallel.js";
 
 /** Adadelta's hyperparameters, with PyTorch's keys and defaults. */
@@ -61,7 +60,7 @@ export class Adadelta extends Optimizer<AdadeltaDefaults> {
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
-        const state = initState(this.stateFor(p), p);
+        const state = this.stateFor(p, () => ({ step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) }));
         state.step = (state.step as number) + 1;
         scalars.set([lr, rho, eps, wd, maximize ? 1 : 0]);
         const sq = (state.square_avg as Tensor).data;
@@ -70,11 +69,6 @@ export class Adadelta extends Optimizer<AdadeltaDefaults> {
     }
     return loss;
   }
-}
-
-function initState(s: ParamState, p: Parameter): ParamState {
-  if (!("step" in s)) Object.assign(s, { step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) });
-  return s;
 }
 
 /**

@@ -58,7 +58,7 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
   override addParamGroup(paramGroup: ParamGroupInput): void {
     super.addParamGroup(paramGroup);
     const group = this.paramGroups[this.paramGroups.length - 1];
-    for (const p of group.params) initState(this.stateFor(p), p, group.initial_accumulator_value as number);
+    for (const p of group.params) this.stateFor(p, initialState(p, group.initial_accumulator_value as number));
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
@@ -73,7 +73,7 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
-        const state = initState(this.stateFor(p), p, group.initial_accumulator_value as number);
+        const state = this.stateFor(p, initialState(p, group.initial_accumulator_value as number));
         const step = (state.step as number) + 1;
         state.step = step;
         scalars.set([-(lr / (1 + (step - 1) * lrDecay)), eps, wd, maximize ? 1 : 0]);
@@ -86,9 +86,9 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
 }
 
 /** State made at construction (a module function: it runs while the base constructor adds groups). */
-function initState(s: ParamState, p: Parameter, initial: number): ParamState {
-  if (!("step" in s)) Object.assign(s, { step: 0, sum: full(p.shape, initial) });
-  return s;
+/** Adagrad's state, `sum` starting at `initial_accumulator_value`. */
+function initialState(p: Parameter, initial: number): () => ParamState {
+  return () => ({ step: 0, sum: full(p.shape, initial) });
 }
 
 /**

@@ -105,8 +105,7 @@ export class Adam extends Optimizer<AdamDefaults> {
 
   /** Lazy state initialization, with PyTorch's key names. */
   #initState(p: Parameter, amsgrad: boolean): ParamState {
-    const s = this.stateFor(p);
-    if (!("step" in s)) Object.assign(s, { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
+    const s = this.stateFor(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) }));
     // Porting note: PyTorch raises a KeyError when amsgrad is switched on after the first step;
     // here the missing max_exp_avg_sq starts at zeros.
     if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zerosLike(p);

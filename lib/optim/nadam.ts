@@ -1,8 +1,7 @@
-import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
-import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { runKernel } from "./parallel.js";
 
 /** NAdam's hyperparameters, with PyTorch's keys and defaults. */
@@ -72,7 +71,7 @@ export class NAdam extends Optimizer<NAdamDefaults> {
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
-        const state = initState(this.stateFor(p), p);
+        const state = this.stateFor(p, () => ({ step: 0, mu_product: 1, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) }));
         const step = (state.step as number) + 1;
         state.step = step;
         const biasCorrection2 = 1 - beta2 ** step;
@@ -93,11 +92,6 @@ export class NAdam extends Optimizer<NAdamDefaults> {
     }
     return loss;
   }
-}
-
-function initState(s: ParamState, p: Parameter): ParamState {
-  if (!("step" in s)) Object.assign(s, { step: 0, mu_product: 1, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
-  return s;
 }
 
 /**

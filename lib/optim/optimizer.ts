@@ -165,10 +165,14 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     this.paramGroups.push(group);
   }
 
-  /** This parameter's state object, created empty on first use (lazy state initialization). */
-  protected stateFor(p: Parameter): ParamState {
+  /**
+   * This parameter's state object, created on first use (lazy state initialization): empty, or
+   * filled by `init()` while it has no `step` yet (PyTorch's `if len(state) == 0:` block).
+   */
+  protected stateFor(p: Parameter, init?: () => ParamState): ParamState {
     let s = this.state.get(p);
     if (!s) this.state.set(p, (s = {}));
+    if (init && !("step" in s)) Object.assign(s, init());
     return s;
   }
 

@@ -1,7 +1,6 @@
-import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
-import { Optimizer, type ParamState, type ParamsInput } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { runKernel } from "./parallel.js";
 
 /** RAdam's hyperparameters, with PyTorch's keys and defaults. */
@@ -65,7 +64,7 @@ export class RAdam extends Optimizer<RAdamDefaults> {
       const maximize = group.maximize as boolean;
       for (const p of group.params) {
         if (p.grad === null) continue;
-        const state = initState(this.stateFor(p), p);
+        const state = this.stateFor(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) }));
         const step = (state.step as number) + 1;
         state.step = step;
         const biasCorrection1 = 1 - beta1 ** step;
@@ -83,11 +82,6 @@ export class RAdam extends Optimizer<RAdamDefaults> {
     }
     return loss;
   }
-}
-
-function initState(s: ParamState, p: Parameter): ParamState {
-  if (!("step" in s)) Object.assign(s, { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) });
-  return s;
 }
 
 /**

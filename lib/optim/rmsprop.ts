@@ -85,8 +85,7 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
 
   /** Lazy state initialization, with PyTorch's key names. */
   #initState(p: Parameter, momentum: number, centered: boolean): ParamState {
-    const s = this.stateFor(p);
-    if (!("step" in s)) Object.assign(s, { step: 0, square_avg: zerosLike(p) });
+    const s = this.stateFor(p, () => ({ step: 0, square_avg: zerosLike(p) }));
     if (momentum > 0 && !(s.momentum_buffer instanceof Tensor)) s.momentum_buffer = zerosLike(p);
     if (centered && !(s.grad_avg instanceof Tensor)) s.grad_avg = zerosLike(p);
     return s;
