@@ -1,6 +1,7 @@
-import type { CycledMomentum, LRScheduler, OptimizerLike, SchedulerStateDict } from "./lr_scheduler.js";
+import type { LRScheduler, OptimizerLike } from "./lr_scheduler.js";
 import type { OptionEntry } from "./options.js";
-import { ChainedSchedulerBase, checkSchedulers } from "./sequential_lr.js";
+import { ChainedSchedulerBase } from "./composite_scheduler.js";
+import { checkSchedulers } from "./sequential_lr.js";
 
 /**
  * Steps several chainable schedulers together: each `step()` steps every one in order, so their
@@ -28,30 +29,9 @@ export class ChainedScheduler extends ChainedSchedulerBase {
     this.base_lrs = this._schedulers[0].base_lrs.slice();
   }
 
-  getLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.lr);
-  }
-
   override step(): void {
     for (const s of this._schedulers) s.step();
     this._lastLr = this._schedulers[this._schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
-  }
-
-  override cyclesMomentum(): CycledMomentum {
-    for (const s of this._schedulers) if (s.cyclesMomentum()) return s.cyclesMomentum();
-    return null;
-  }
-
-  override stateDict(): SchedulerStateDict {
-    const s = super.stateDict();
-    s._schedulers = this._schedulers.map((x) => x.stateDict());
-    return s;
-  }
-
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { _schedulers, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (_schedulers as SchedulerStateDict[]).forEach((s, i) => this._schedulers[i].loadStateDict(s));
   }
 
   protected override describeOptions(): OptionEntry[] {

@@ -1,8 +1,9 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type CycledMomentum, type OptimizerLike, type SchedulerStateDict } from "./lr_scheduler.js";
+import type { LRScheduler, OptimizerLike } from "./lr_scheduler.js";
 import type { OptionEntry } from "./options.js";
-import { ChainedSchedulerBase, checkSchedulers } from "./sequential_lr.js";
+import { ChainedSchedulerBase } from "./composite_scheduler.js";
+import { checkSchedulers } from "./sequential_lr.js";
 
 /**
  * One scheduler per param group (PyTorch's `ParamwiseScheduler`, new in PyTorch 2.8): group `i`
@@ -36,10 +37,6 @@ export class ParamwiseScheduler extends ChainedSchedulerBase {
     this._lastLr = opt.paramGroups.map((g) => g.lr);
   }
 
-  getLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.lr);
-  }
-
   override step(): void {
     const groups = this.optimizer.paramGroups;
     const lrs = groups.map((g) => g.lr);
@@ -51,23 +48,6 @@ export class ParamwiseScheduler extends ChainedSchedulerBase {
     }
     groups.forEach((g, i) => (g.lr = this._schedulers[i].getLastLr()[i]));
     this._lastLr = groups.map((g) => g.lr);
-  }
-
-  override cyclesMomentum(): CycledMomentum {
-    for (const s of this._schedulers) if (s.cyclesMomentum()) return s.cyclesMomentum();
-    return null;
-  }
-
-  override stateDict(): SchedulerStateDict {
-    const s = super.stateDict();
-    s._schedulers = this._schedulers.map((x) => x.stateDict());
-    return s;
-  }
-
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { _schedulers, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (_schedulers as SchedulerStateDict[]).forEach((s, i) => this._schedulers[i].loadStateDict(s));
   }
 
   protected override describeOptions(): OptionEntry[] {

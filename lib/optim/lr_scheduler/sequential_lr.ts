@@ -1,6 +1,7 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type CycledMomentum, type OptimizerLike, type SchedulerStateDict } from "./lr_scheduler.js";
+import { CompositeScheduler } from "./composite_scheduler.js";
+import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
 import { readOptions, required, type OptionEntry } from "./options.js";
 
 export interface SequentialLROptions {
@@ -30,7 +31,7 @@ export function checkSchedulers(cls: string, optimizer: OptimizerLike, scheduler
  * const cosine = new CosineAnnealingLR(opt, { T_max: 95 });
  * new optim.lr_scheduler.SequentialLR(opt, { schedulers: [warmup, cosine], milestones: [5] });
  */
-export class SequentialLR extends LRScheduler {
+export class SequentialLR extends CompositeScheduler {
   _schedulers: LRScheduler[];
   _milestones: number[];
 
@@ -58,13 +59,9 @@ export class SequentialLR extends LRScheduler {
   // Porting note: 1.13 decremented each direct scheduler's last_epoch; current PyTorch recurses
   // into nested SequentialLR / ChainedScheduler (followed).
   private recursiveUndo(sched: LRScheduler = this): void {
-    if (sched instanceof SequentialLR || sched instanceof ChainedSchedulerBase) {
+    if (sched instanceof CompositeScheduler) {
       for (const s of sched._schedulers) this.recursiveUndo(s);
     } else sched.lastEpoch -= 1;
-  }
-
-  getLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   override step(): void {
@@ -79,35 +76,10 @@ export class SequentialLR extends LRScheduler {
     this._lastLr = scheduler.getLastLr();
   }
 
-  override cyclesMomentum(): CycledMomentum {
-    for (const s of this._schedulers) if (s.cyclesMomentum()) return s.cyclesMomentum();
-    return null;
-  }
-
-  override stateDict(): SchedulerStateDict {
-    const s = super.stateDict();
-    s._schedulers = this._schedulers.map((x) => x.stateDict());
-    return s;
-  }
-
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { _schedulers, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (_schedulers as SchedulerStateDict[]).forEach((s, i) => this._schedulers[i].loadStateDict(s));
-  }
-
   protected override describeOptions(): OptionEntry[] {
     return [
       { key: "schedulers", value: this._schedulers },
       { key: "milestones", value: this._milestones },
     ];
   }
-}
-
-/**
- * Marker base so that SequentialLR can recurse into a ChainedScheduler without an import cycle.
- * @internal
- */
-export abstract class ChainedSchedulerBase extends LRScheduler {
-  abstract _schedulers: LRScheduler[];
 }
