@@ -27,30 +27,16 @@ function entriesOf(init: ModuleMapInit, what: string): Array<[string, Module]> {
  * names included, which JavaScript objects would reorder).
  */
 abstract class OrderedModule extends Module {
-  #order: string[] = [];
-
-  protected override _memberNames(): string[] {
-    // Entries in insertion order, then any other members (e.g. a subclass's class fields).
-    const listed = this.#order.filter((n) => Object.prototype.hasOwnProperty.call(this, n));
-    const set = new Set(listed);
-    return [...listed, ...Object.keys(this).filter((n) => !set.has(n))];
-  }
-
-  override registerModule(name: string, module: Module | null): void {
-    super.registerModule(name, module);
-    if (!this.#order.includes(name)) this.#order.push(name);
-  }
+  // Insertion order itself is kept by Module (`_memberNames`).
 
   /** Removes a child by name. */
   protected _removeChild(name: string): void {
     delete (this as unknown as Record<string, unknown>)[name];
-    this.#order = this.#order.filter((n) => n !== name);
   }
 
   /** Replaces all children with `entries`, in order. */
   protected _setChildren(entries: Array<[string, Module]>): void {
-    for (const n of this.#order) delete (this as unknown as Record<string, unknown>)[n];
-    this.#order = [];
+    for (const [n] of this._ownModules()) delete (this as unknown as Record<string, unknown>)[n];
     for (const [n, m] of entries) this.registerModule(n, m);
   }
 

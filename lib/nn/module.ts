@@ -14,6 +14,32 @@ export interface IncompatibleKeys {
 
 const BUFFERS = Symbol("paramlab.buffers");
 const NON_PERSISTENT = Symbol("paramlab.nonPersistentBuffers");
+const ORDER = Symbol("paramlab.memberOrder");
+
+/**
+ * A module's own member names in insertion order. JavaScript lists integer-like keys ("0", "1")
+ * before all others, whatever the order they were added in; PyTorch's `_modules` /
+ * `_parameters` keep insertion order. So the order is recorded: every registration first brings
+ * the record up to date (members assigned since are appended in `Object.keys` order, which is
+ * insertion order for non-integer names), and deleted members drop out.
+ *
+ * Porting note: a member added by plain assignment with an integer-like name (`this[0] = m`)
+ * cannot be told apart from earlier ones; register such names (`registerModule("0", m)`) to keep
+ * PyTorch's order.
+ */
+function syncMemberOrder(owner: Module, order: string[]): string[] {
+  const keys = Object.keys(owner);
+  if (keys.length === order.length) {
+    const recorded = new Set(order);
+    if (keys.every((k) => recorded.has(k))) return order;
+  }
+  const present = new Set(keys);
+  const kept = order.filter((n) => present.has(n));
+  const known = new Set(kept);
+  for (const k of keys) if (!known.has(k)) kept.push(k);
+  order.splice(0, order.length, ...kept);
+  return order;
+}
 
 /** Name rules PyTorch applies in `register_parameter` / `register_buffer` / `add_module`. */
 function checkMemberName(owner: Module, name: unknown, kind: string): asserts name is string {
@@ -53,21 +79,26 @@ export class Module {
   declare training: boolean;
   declare private [BUFFERS]: Set<string>;
   declare private [NON_PERSISTENT]: Set<string>;
+  declare private [ORDER]: string[];
 
   constructor() {
     // Bookkeeping is non-enumerable so that only user-visible members are discovered.
     Object.defineProperty(this, "training", { value: true, writable: true, enumerable: false });
     Object.defineProperty(this, BUFFERS, { value: new Set<string>(), enumerable: false });
     Object.defineProperty(this, NON_PERSISTENT, { value: new Set<string>(), enumerable: false });
+    Object.defineProperty(this, ORDER, { value: [], enumerable: false });
     trackModule(this);
   }
 
-  /**
-   * Names of own members in registration order. Containers whose keys may look like integers
-   * (which JavaScript orders first) override this to keep insertion order.
-   */
+  /** Names of own members in insertion order, integer-like names included (see `syncMemberOrder`). */
   protected _memberNames(): string[] {
-    return Object.keys(this);
+    return [...syncMemberOrder(this, this[ORDER])];
+  }
+
+  /** Records `name` as the newest member unless it is one already (reassignment keeps its place). */
+  #recordMember(name: string): void {
+    const order = syncMemberOrder(this, this[ORDER]);
+    if (!order.includes(name)) order.push(name);
   }
 
   /** Own parameters as `[name, parameter]`, in order (PyTorch's `_parameters`). */
@@ -112,6 +143,7 @@ export class Module {
       throw new TypeError(`cannot assign ${kindOf(param)} object to parameter '${name}' (nn.Parameter or null required)`);
     }
     if (this[BUFFERS].has(name)) throw new KeyError(`attribute '${name}' already exists as a buffer`);
+    this.#recordMember(name);
     (this as Record<string, unknown>)[name] = param;
   }
 
@@ -133,6 +165,7 @@ export class Module {
     this[BUFFERS].add(name);
     if (persistent) this[NON_PERSISTENT].delete(name);
     else this[NON_PERSISTENT].add(name);
+    this.#recordMember(name);
     (this as Record<string, unknown>)[name] = value;
   }
 
@@ -147,6 +180,7 @@ export class Module {
     if (module !== null && !(module instanceof Module)) {
       throw new TypeError(`${kindOf(module)} is not a Module subclass`);
     }
+    this.#recordMember(name);
     (this as Record<string, unknown>)[name] = module;
   }
 
@@ -372,12 +406,13 @@ export class Module {
       throw new TypeError(`Expected state_dict to be a plain object of name -> tensor, got ${kindOf(stateDict)}`);
     }
     const own = this.stateDict({ keepVars: true });
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    const missingKeys = Object.keys(own).filter((k) => !has(stateDict, k));
+    const unexpectedKeys = this.#unexpectedKeys(Object.keys(stateDict));
     const errors: string[] = [];
     const updates: Array<[Tensor, Tensor]> = [];
     for (const [key, target] of Object.entries(own)) {
-      if (!(key in stateDict)) continue;
+      if (!has(stateDict, key)) continue;
       const raw = stateDict[key];
       let value: Tensor;
       try {
@@ -386,7 +421,9 @@ export class Module {
         errors.push(`While copying the parameter named "${key}": ${(e as Error).message}`);
         continue;
       }
-      if (!sameShape(value.shape, target.shape) && !(value.numel === 1 && target.numel === 1)) {
+      // PyTorch's one exception (checkpoints from 0.3): a 1-d value loads into a 0-d parameter.
+      if (target.shape.length === 0 && value.shape.length === 1 && value.numel >= 1) value = new Tensor(value.data.subarray(0, 1), []);
+      if (!sameShape(value.shape, target.shape)) {
         errors.push(
           `size mismatch for ${key}: copying a param with shape torch.Size(${formatShape(value.shape)}) from checkpoint, ` +
             `the shape in current model is torch.Size(${formatShape(target.shape)}).`,
@@ -404,6 +441,31 @@ export class Module {
     }
     for (const [target, value] of updates) target.data.set(value.data);
     return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Keys no module claims, in PyTorch's order: module by module (this one, then its children
+   * depth first), each taking the keys under its prefix whose next segment is neither one of its
+   * parameters or buffers nor a child (PyTorch's `_load_from_state_dict`).
+   */
+  #unexpectedKeys(keys: string[]): string[] {
+    const out: string[] = [];
+    const visit = (mod: Module, prefix: string) => {
+      const local = new Set(mod._ownParameters().map(([n]) => n));
+      for (const [n] of mod._ownBuffers()) if (!mod[NON_PERSISTENT].has(n)) local.add(n);
+      const children = mod._ownModules();
+      const childNames = new Set(children.map(([n]) => n));
+      for (const key of keys) {
+        if (!key.startsWith(prefix)) continue;
+        const rest = key.slice(prefix.length);
+        const dot = rest.indexOf(".");
+        // A dotted rest must go to a child; a bare name must be a parameter or persistent buffer.
+        if (dot !== -1 ? !childNames.has(rest.slice(0, dot)) : !local.has(rest)) out.push(key);
+      }
+      for (const [name, child] of children) visit(child, `${prefix}${name}.`);
+    };
+    visit(this, "");
+    return out;
   }
 
   /**

@@ -84,23 +84,9 @@ type ParamMapInit = Map<string, Parameter | Tensor> | Record<string, Parameter |
  * temps.get("critic").item(); // 1
  */
 export class ParameterDict extends Module {
-  #order: string[] = [];
-
   constructor(values?: ReadonlyArray<readonly [string, Parameter | Tensor]> | ParamMapInit) {
     super();
     if (values !== undefined) this.update(values as ParamMapInit);
-  }
-
-  protected override _memberNames(): string[] {
-    // Entries in insertion order, then any other members (e.g. a subclass's class fields).
-    const listed = this.#order.filter((n) => Object.prototype.hasOwnProperty.call(this, n));
-    const set = new Set(listed);
-    return [...listed, ...Object.keys(this).filter((n) => !set.has(n))];
-  }
-
-  override registerParameter(name: string, param: Parameter | null): void {
-    super.registerParameter(name, param);
-    if (!this.#order.includes(name)) this.#order.push(name);
   }
 
   /** Number of entries. */
@@ -130,7 +116,6 @@ export class ParameterDict extends Module {
   pop(key: string): Parameter {
     const p = this.get(key);
     delete (this as unknown as Record<string, unknown>)[key];
-    this.#order = this.#order.filter((k) => k !== key);
     return p;
   }
 
