@@ -5,7 +5,7 @@
  */
 import { describeValue, ValueError } from "../errors.js";
 import { defaultGenerator, normalFill, permutationFill, uniformFill, type Generator } from "../tensor/random.js";
-import { erf, erfinv } from "../tensor/special.js";
+import { erf, erfinvFloat32 } from "../tensor/special.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Nonlinearities `calculateGain` knows, PyTorch's names. */
@@ -114,9 +114,11 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, option
   uniformFill(t.data, 2 * l - 1, 2 * u - 1, { generator: options.generator ?? defaultGenerator });
   const scale = Math.fround(std * Math.SQRT2);
   const d = t.data;
+  // PyTorch: erfinv_(); mul_(std * sqrt(2)); add_(mean); clamp_(a, b) — scalars cast to float32.
+  const [m, lo, hi] = [Math.fround(mean), Math.fround(a), Math.fround(b)];
   for (let i = 0; i < d.length; i++) {
-    const v = Math.fround(Math.fround(erfinv(d[i])) * scale) + mean;
-    d[i] = Math.min(Math.max(Math.fround(v), a), b);
+    const v = Math.fround(Math.fround(erfinvFloat32(d[i]) * scale) + m);
+    d[i] = Math.min(Math.max(v, lo), hi);
   }
   return t;
 }
