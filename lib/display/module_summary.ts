@@ -4,7 +4,8 @@
  * non-trainable, size in bytes). Runs of identical sibling blocks (the 24 layers of a
  * transformer) collapse into one row with a count, so large models stay readable.
  */
-import type { Module } from "../nn/module.js";
+import { describeValue, kindOf, ValueError } from "../errors.js";
+import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import { formatBytes, formatCount, formatShapeTuple, pad, displayWidth } from "./format.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
@@ -137,8 +138,20 @@ export class ModuleSummary {
   readonly collapsed: boolean;
 
   constructor(model: Module, options: SummaryOptions = {}) {
+    if (!(model instanceof Module)) throw new TypeError(`summary() expects an nn.Module, got ${kindOf(model)}`);
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
+      throw new TypeError(`summary(): options must be an object such as { depth: 2 }, got ${kindOf(options)}`);
+    }
     const { collapse = "auto", maxRows = 40, depth = Infinity } = options;
-    if (typeof maxRows !== "number" || maxRows < 1) throw new RangeError(`summary(): maxRows must be a positive number, got ${maxRows}`);
+    if (collapse !== "auto" && typeof collapse !== "boolean") {
+      throw new ValueError(`summary(): collapse must be "auto", true or false, got ${describeValue(collapse)}`);
+    }
+    if (typeof maxRows !== "number" || !Number.isInteger(maxRows) || maxRows < 1) {
+      throw new RangeError(`summary(): maxRows must be a positive integer, got ${describeValue(maxRows)}`);
+    }
+    if (typeof depth !== "number" || !(depth === Infinity || (Number.isInteger(depth) && depth >= 0))) {
+      throw new RangeError(`summary(): depth must be a non-negative integer or Infinity, got ${describeValue(depth)}`);
+    }
     const tree = buildTree(model);
     this.model = model.constructor.name;
     this.collapsed = collapse === true || (collapse === "auto" && countRows(tree) > maxRows);

@@ -107,3 +107,14 @@ describe("module summary", () => {
     assert.match(String(s), /Buffers: 9 elements \(36 B\)/);
   });
 });
+
+it("summary() names what it was given when that is not a module or the options are wrong", () => {
+  // Before: summary(null) / summary(42) failed with raw property errors from deep inside.
+  assert.throws(() => summary(null as never), { name: "TypeError", message: "summary() expects an nn.Module, got null" });
+  assert.throws(() => summary(42 as never), { name: "TypeError", message: "summary() expects an nn.Module, got a number" });
+  const m = new nn.Linear(2, 2);
+  assert.throws(() => summary(m, null as never), /options must be an object such as \{ depth: 2 \}, got null/);
+  assert.throws(() => summary(m, { maxRows: Number.NaN }), /maxRows must be a positive integer, got NaN/);
+  assert.throws(() => summary(m, { depth: -1 }), /depth must be a non-negative integer or Infinity, got -1/);
+  assert.throws(() => summary(m, { collapse: "yes" as never }), /collapse must be "auto", true or false, got "yes"/);
+});
