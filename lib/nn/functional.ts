@@ -1,6 +1,7 @@
 /**
- * The math of the layers, as free functions: PyTorch's `torch.nn.functional` (`F`), forward only
- * (no autograd). Inputs are float32 tensors; sums accumulate in double and round once to float32,
+ * The math of the layers, as free functions: PyTorch's `torch.nn.functional` (`F`). Linear, the
+ * activations and the losses are differentiable (the other layers gain backward passes in their
+ * own files). Inputs are float32 tensors; sums accumulate in double and round once to float32,
  * so results agree with PyTorch to float32 precision (PyTorch's BLAS sums in another order).
  *
  * @example
@@ -20,3 +21,9 @@ export type { GeluApproximate } from "./functional/activation.js";
 export { flatten } from "./functional/shape.js";
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from "./functional/pooling.js";
 export type { PoolOptions } from "./functional/pooling.js";
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+} from "./functional/loss.js";
+export type {
+  Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions,
+} from "./functional/loss.js";
