@@ -2,12 +2,16 @@ import { describeValue, ValueError } from "../errors.js";
 import { ones, Tensor, zeros } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import { Module } from "./module.js";
+import { pyOption } from "./_options.js";
 import { Parameter } from "./parameter.js";
 import { pyBool, pyFloat, pyTuple } from "./_repr.js";
 
-/** Keyword arguments of `LayerNorm`. */
+/** Keyword arguments of `LayerNorm`, PyTorch's names. */
 export interface LayerNormArgs {
   eps?: number;
+  /** Learn a per-element `weight` and `bias` (default true). */
+  elementwise_affine?: boolean;
+  /** @deprecated Use `elementwise_affine` (PyTorch's name). */
   elementwiseAffine?: boolean;
 }
 
@@ -32,7 +36,9 @@ export class LayerNorm extends Module {
     if (!shape || shape.length === 0 || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d <= 0)) {
       throw new ValueError(`LayerNorm: normalized_shape must be a positive integer or a non-empty list of positive integers, got ${describeValue(normalizedShape)}`);
     }
-    const { eps = 1e-5, elementwiseAffine = true } = args;
+    const { eps = 1e-5 } = args;
+    const elementwiseAffine = pyOption(args, "elementwise_affine", "elementwiseAffine", "LayerNorm") ?? true;
+    if (typeof elementwiseAffine !== "boolean") throw new TypeError(`LayerNorm: elementwise_affine must be a boolean, got ${describeValue(elementwiseAffine)}`);
     if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`LayerNorm: eps must be a non-negative number, got ${describeValue(eps)}`);
     this.normalizedShape = shape;
     this.eps = eps;
