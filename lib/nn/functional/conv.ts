@@ -287,10 +287,10 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOpt
   const y = new Tensor(yd, unbatched ? shape.slice(1) : shape);
   const padded = xd;
   return recordOp("ConvolutionBackward0", y, [x, weight, bias], (gy) => {
-    const r = conv2dBackwardData(gy.data, padded, weight.data, g, true, true, bias !== null);
-    let gx = r.gx!;
-    if (index) gx = padBackward(gx, n * c, inH * inW, index);
-    return [new Tensor(gx, x.shape), new Tensor(r.gw!, weight.shape), r.gb ? new Tensor(r.gb, bias!.shape) : null];
+    const r = conv2dBackwardData(gy.data, padded, weight.data, g, x.requiresGrad, weight.requiresGrad, bias !== null && bias.requiresGrad);
+    let gx = r.gx;
+    if (gx && index) gx = padBackward(gx, n * c, inH * inW, index);
+    return [gx && new Tensor(gx, x.shape), r.gw && new Tensor(r.gw, weight.shape), r.gb && new Tensor(r.gb, bias!.shape)];
   });
 }
 
