@@ -14,3 +14,7 @@ export type { BackwardOptions } from "./engine.js";
 export { add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp } from "./ops/elementwise.js";
 export type { AlphaOptions } from "./ops/elementwise.js";
 export { view, reshape, flatten, squeeze, unsqueeze, permute, transpose, t, expand, cat, stack } from "./ops/shape.js";
+export { sum, mean, max, min, argmax, argmin } from "./ops/reduction.js";
+export type { ValuesIndices } from "./ops/reduction.js";
+export { matmul } from "./ops/matmul.js";
+export { select, narrow, indexSelect, gather, where, maskedFill } from "./ops/indexing.js";

@@ -8,6 +8,9 @@ import { runBackward, type BackwardOptions } from "./engine.js";
 import { Node } from "./function.js";
 import * as E from "./ops/elementwise.js";
 import * as S from "./ops/shape.js";
+import * as R from "./ops/reduction.js";
+import * as M from "./ops/matmul.js";
+import * as I from "./ops/indexing.js";
 import { wrap } from "./ops/_util.js";
 
 declare module "../tensor/tensor.js" {
@@ -79,6 +82,35 @@ declare module "../tensor/tensor.js" {
     t(): Tensor;
     /** Broadcasts to a larger shape (a copy). @example b.expand(4, 3) */
     expand(...sizes: number[] | [readonly number[]]): Tensor;
+
+    /** Sum of all elements or over `dim`. @example x.sum(1, true) */
+    sum(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** Mean of all elements or over `dim`. @example x.mean() */
+    mean(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** Largest element, or `{ values, indices }` along `dim`. @example x.max(1).values */
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): R.ValuesIndices;
+    /** Smallest element, or `{ values, indices }` along `dim`. @example x.min() */
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): R.ValuesIndices;
+    /** Index of the largest element (flattened or along `dim`). @example logits.argmax(1) */
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    /** Index of the smallest element (flattened or along `dim`). @example x.argmin() */
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+
+    /** Matrix product (1-d, 2-d, batched). @example x.matmul(w) */
+    matmul(other: Tensor): Tensor;
+
+    /** The slice at `index` along `dim`. @example x.select(0, 1) */
+    select(dim: number, index: number): Tensor;
+    /** `length` elements from `start` along `dim`. @example x.narrow(1, 0, 2) */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /** Entries at positions `index` along `dim`. @example x.indexSelect(0, [2, 0]) */
+    indexSelect(dim: number, index: Tensor | readonly number[]): Tensor;
+    /** Values at `index` along `dim`. @example x.gather(1, idx) */
+    gather(dim: number, index: Tensor): Tensor;
+    /** `value` where `mask` is non-zero. @example x.maskedFill(mask, 0) */
+    maskedFill(mask: Tensor, value: number): Tensor;
   }
 }
 
@@ -122,3 +154,18 @@ proto.permute = function (this: Tensor, ...dims: number[] | [readonly number[]])
 proto.transpose = function (this: Tensor, dim0: number, dim1: number) { return S.transpose(this, dim0, dim1); };
 proto.t = function (this: Tensor) { return S.t(this); };
 proto.expand = function (this: Tensor, ...sizes: number[] | [readonly number[]]) { return S.expand(this, ...sizes); };
+
+proto.sum = function (this: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean) { return R.sum(this, dim, keepdim); };
+proto.mean = function (this: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean) { return R.mean(this, dim, keepdim); };
+proto.max = function (this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? R.max(this) : R.max(this, dim, keepdim); } as Tensor["max"];
+proto.min = function (this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? R.min(this) : R.min(this, dim, keepdim); } as Tensor["min"];
+proto.argmax = function (this: Tensor, dim?: number, keepdim?: boolean) { return R.argmax(this, dim, keepdim); };
+proto.argmin = function (this: Tensor, dim?: number, keepdim?: boolean) { return R.argmin(this, dim, keepdim); };
+
+proto.matmul = function (this: Tensor, other: Tensor) { return M.matmul(this, other); };
+
+proto.select = function (this: Tensor, dim: number, index: number) { return I.select(this, dim, index); };
+proto.narrow = function (this: Tensor, dim: number, start: number, length: number) { return I.narrow(this, dim, start, length); };
+proto.indexSelect = function (this: Tensor, dim: number, index: Tensor | readonly number[]) { return I.indexSelect(this, dim, index); };
+proto.gather = function (this: Tensor, dim: number, index: Tensor) { return I.gather(this, dim, index); };
+proto.maskedFill = function (this: Tensor, mask: Tensor, value: number) { return I.maskedFill(this, mask, value); };

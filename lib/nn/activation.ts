@@ -1,4 +1,5 @@
-import { describeValue, ValueError } from "../errors.js";
+import { describeValue, RuntimeError, ValueError } from "../errors.js";
+import { isGradEnabled } from "../autograd/grad_mode.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import { Module } from "./module.js";
@@ -22,10 +23,18 @@ abstract class Elementwise extends Module {
   protected abstract apply1(x: Tensor): Tensor;
 
   override forward(x: Tensor): Tensor {
+    if (this.inplace && x instanceof Tensor && x.isLeaf && x.requiresGrad && isGradEnabled()) {
+      throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+    }
     const y = this.apply1(x);
     if (!this.inplace) return y;
+    // In place: the values land in x's storage; the result carries y's node (whose backward
+    // reads y's own copy of the output, so overwriting x does not corrupt it).
     x.data.set(y.data);
-    return x;
+    if (y.gradFn === null) return x;
+    const z = new Tensor(x.data, x.shape);
+    z.gradFn = y.gradFn;
+    return z;
   }
 
   override extraRepr(): string {

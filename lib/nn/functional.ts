@@ -21,3 +21,9 @@ export type { GeluApproximate } from "./functional/activation.js";
 export { flatten } from "./functional/shape.js";
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from "./functional/pooling.js";
 export type { PoolOptions } from "./functional/pooling.js";
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+} from "./functional/loss.js";
+export type {
+  Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions,
+} from "./functional/loss.js";

@@ -20,3 +20,5 @@ export { Sequential, ModuleList, ModuleDict } from "./container.js";
 export { ParameterList, ParameterDict } from "./parameter_list.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";
+export * as utils from "./utils/index.js";
+export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./loss.js";

@@ -66,7 +66,8 @@ export function add(input: Tensor, other: Tensor | number, options?: AlphaOption
   checkTensorOrNumber(other, "add");
   const alpha = readAlpha(options, "add");
   const out = binary(ADD, input, other, alpha);
-  if (typeof other === "number") return recordOp("AddBackward1", out, [input], (g) => [g]);
+  // A number is wrapped as a 0-d tensor in PyTorch, so the node is AddBackward0 either way.
+  if (typeof other === "number") return recordOp("AddBackward0", out, [input], (g) => [g]);
   return recordOp("AddBackward0", out, [input, other], (g) => [
     sumToShape(g, input.shape),
     other.requiresGrad ? sumToShape(alpha === 1 ? g : mul(g, alpha), other.shape) : null,
@@ -84,7 +85,7 @@ export function sub(input: Tensor, other: Tensor | number, options?: AlphaOption
   checkTensorOrNumber(other, "sub");
   const alpha = readAlpha(options, "sub");
   const out = binary(ADD, input, other, -alpha);
-  if (typeof other === "number") return recordOp("SubBackward1", out, [input], (g) => [g]);
+  if (typeof other === "number") return recordOp("SubBackward0", out, [input], (g) => [g]);
   return recordOp("SubBackward0", out, [input, other], (g) => [
     sumToShape(g, input.shape),
     other.requiresGrad ? sumToShape(mul(g, -alpha), other.shape) : null,
@@ -101,7 +102,7 @@ export function mul(input: Tensor, other: Tensor | number): Tensor {
   checkTensor(input, "mul");
   checkTensorOrNumber(other, "mul");
   const out = binary(MUL, input, other, 1);
-  if (typeof other === "number") return recordOp("MulBackward1", out, [input], (g) => [mul(g, other)]);
+  if (typeof other === "number") return recordOp("MulBackward0", out, [input], (g) => [mul(g, other)]);
   return recordOp("MulBackward0", out, [input, other], (g) => [
     input.requiresGrad ? sumToShape(mul(g, other), input.shape) : null,
     other.requiresGrad ? sumToShape(mul(g, input), other.shape) : null,
@@ -118,7 +119,7 @@ export function div(input: Tensor, other: Tensor | number): Tensor {
   checkTensor(input, "div");
   checkTensorOrNumber(other, "div");
   const out = binary(DIV, input, other, 1);
-  if (typeof other === "number") return recordOp("DivBackward1", out, [input], (g) => [div(g, other)]);
+  if (typeof other === "number") return recordOp("DivBackward0", out, [input], (g) => [div(g, other)]);
   return recordOp("DivBackward0", out, [input, other], (g) => [
     input.requiresGrad ? sumToShape(div(g, other), input.shape) : null,
     // d(a/b)/db = −a/b² = −out/b
@@ -255,8 +256,7 @@ export function clamp(input: Tensor, min: number | null = null, max: number | nu
   const hi = max ?? Infinity;
   // PyTorch: min(max(x, lo), hi), so hi wins when lo > hi; NaN stays NaN.
   const out = unary(input, (v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)));
-  const name = min !== null && max !== null ? "ClampBackward1" : min !== null ? "ClampMinBackward0" : "ClampMaxBackward0";
-  return recordOp(name, out, [input], (g) => {
+  return recordOp("ClampBackward1", out, [input], (g) => {
     const t = fresh(input.shape);
     const x = input.data;
     for (let i = 0; i < t.numel; i++) t.data[i] = x[i] >= lo && x[i] <= hi ? g.data[i] : 0;

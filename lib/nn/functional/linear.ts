@@ -1,37 +1,17 @@
 /** Linear maps: PyTorch's `F.linear`, `F.bilinear`. */
 import { RuntimeError } from "../../errors.js";
 import { formatShape, sameShape, Tensor } from "../../tensor/tensor.js";
+import { linear as autogradLinear } from "../../autograd/ops/matmul.js";
 import { checkInput, out } from "./_util.js";
 
 /**
  * y = x Wᵀ + b over the last dimension: input `(*, in)`, weight `(out, in)`, output `(*, out)`.
+ * Differentiable (one `gemm` forward, two backward); implemented in `lib/autograd/ops/matmul.ts`.
  *
  * @example
  * F.linear(tensor([[1, 2]]), tensor([[1, 0], [0, 1], [1, 1]])).tolist(); // [[1, 2, 3]]
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  checkInput(x, "linear");
-  const [outF, inF] = weight.shape;
-  const last = x.shape.length ? x.shape[x.shape.length - 1] : 1;
-  const rows = x.shape.length ? x.numel / (last || 1) : 1;
-  if (x.shape.length === 0 || last !== inF) {
-    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${x.shape.length <= 1 ? 1 : rows}x${last} and ${inF}x${outF})`);
-  }
-  const y = out([...x.shape.slice(0, -1), outF]);
-  const xd = x.data;
-  const w = weight.data;
-  const yd = y.data;
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inF;
-    for (let o = 0; o < outF; o++) {
-      let s = bias ? bias.data[o] : 0;
-      const wo = o * inF;
-      for (let i = 0; i < inF; i++) s += xd[xo + i] * w[wo + i];
-      yd[r * outF + o] = s;
-    }
-  }
-  return y;
-}
+export const linear: (x: Tensor, weight: Tensor, bias?: Tensor | null) => Tensor = autogradLinear;
 
 /**
  * y_k = x1ᵀ W_k x2 + b_k: inputs `(*, in1)` and `(*, in2)`, weight `(out, in1, in2)`.
