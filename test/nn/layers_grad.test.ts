@@ -5,40 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { manualSeed, nn, Tensor, tensor } from "../../lib/index.js";
 import { assertClose } from "../util.js";
-import type { TJ } from "./fixture.js";
-
-interface Step {
-  mode: "train" | "eval";
-  dropout_seed: number | null;
-  grad_output: TJ;
-  output: TJ;
-  grad_fn: string | null;
-  input_grads: Array<TJ | null>;
-  param_grads: Array<[string, TJ | null]>;
-  buffers_after: Array<[string, TJ]>;
-}
-
-interface GradCase {
-  params: Array<[string, TJ]>;
-  buffers: Array<[string, TJ]>;
-  inputs: Array<TJ & { integer?: boolean }>;
-  steps: Step[];
-}
-
-/** torch 1.13's recordings (test/fixtures/nn_grad.json). */
-export const gradFixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/nn_grad.json"), "utf8")) as {
-  cases: Record<string, GradCase>;
-  train_conv_net: {
-    params: Array<[string, TJ]>;
-    input: TJ;
-    target: number[];
-    steps: Array<{ loss: number; grads: Array<[string, TJ]>; params_after: Array<[string, TJ]>; buffers_after: Array<[string, TJ]> }>;
-  };
-};
+import { gradFixture, loadRecorded } from "./fixture.js";
 
 // Each entry builds the layer nn_grad_fixtures.py built, in PyTorch's keyword names.
 const builders: Record<string, () => nn.Module> = {
@@ -107,15 +76,6 @@ const builders: Record<string, () => nn.Module> = {
 // the top node's name differs: only names of single-node ops are compared.
 const SINGLE_NODE = /^(ConvolutionBackward0|MaxPool2DWithIndicesBackward0|AvgPool2DBackward0|AdaptiveAvgPool2DBackward0|NativeBatchNormBackward0|NativeLayerNormBackward0|EmbeddingBackward0|MulBackward0|ViewBackward0)$/;
 
-/** Copies recorded values into a module's parameters and buffers, by name. */
-export function loadRecorded(m: nn.Module, params: Array<[string, TJ]>, buffers: Array<[string, TJ]>): void {
-  const ps = new Map(m.namedParameters());
-  assert.deepEqual([...ps.keys()], params.map(([n]) => n), "parameter names");
-  for (const [name, t] of params) ps.get(name)!.data.set(t.values);
-  const bs = new Map(m.namedBuffers());
-  for (const [name, t] of buffers) bs.get(name)!.data.set(t.values);
-}
-
 // PyTorch sums in float32; paramlab accumulates in double (gemm too) and rounds once. Where the two
 // differ by more than 1e-6 (conv weight gradients, LayerNorm input gradients), a float64 run of
 // the same case in PyTorch sides with paramlab (checked by hand, e.g. Conv2d(3, 8, 3)
@@ -126,12 +86,8 @@ test("every recorded case has a builder", () => {
   assert.deepEqual(Object.keys(gradFixture.cases).filter((k) => !(k in builders)), []);
 });
 
-// The composed networks end in Linear, whose backward comes with the autograd branch.
-const linearDifferentiable = new nn.Linear(1, 1).forward(tensor([[1]])).gradFn !== null;
-
 for (const [name, rec] of Object.entries(gradFixture.cases)) {
-  const skip = name.includes("Linear") && !linearDifferentiable ? "Linear has no backward yet" : false;
-  test(`${name}: output, gradients and running stats match PyTorch`, { skip }, () => {
+  test(`${name}: output, gradients and running stats match PyTorch`, () => {
     const m = builders[name]();
     loadRecorded(m, rec.params, rec.buffers);
     rec.steps.forEach((step, k) => {
