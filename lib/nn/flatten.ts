@@ -32,6 +32,15 @@ export class Flatten extends Module {
   }
 }
 
+/** Python's name for the type of a value, as PyTorch's messages show it. */
+function pyTypeName(v: unknown): string {
+  if (typeof v === "number") return "float";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (v === null || v === undefined) return "NoneType";
+  return Array.isArray(v) ? "list" : typeof v;
+}
+
 /**
  * Splits dimension `dim` into `unflattened_size` (one entry may be -1, inferred), the inverse of
  * `Flatten`; PyTorch's `nn.Unflatten`.
@@ -48,7 +57,7 @@ export class Unflatten extends Module {
     if (typeof dim !== "number" || !Number.isInteger(dim)) throw new TypeError(`invalid argument type for dim parameter (got ${describeValue(dim)})`);
     if (!Array.isArray(unflattenedSize)) throw new TypeError(`unflattened_size must be a list of ints, got ${describeValue(unflattenedSize)}`);
     unflattenedSize.forEach((d, i) => {
-      if (typeof d !== "number" || !Number.isInteger(d)) throw new TypeError(`unflattened_size must be tuple of ints, but found element of type ${typeof d} at pos ${i}`);
+      if (typeof d !== "number" || !Number.isInteger(d)) throw new TypeError(`unflattened_size must be tuple of ints, but found element of type ${pyTypeName(d)} at pos ${i}`);
     });
     this.dim = dim;
     this.unflattenedSize = [...unflattenedSize];

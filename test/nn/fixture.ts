@@ -55,7 +55,10 @@ export interface GradCase {
 }
 
 /** torch 1.13's gradient recordings (test/fixtures/nn_grad.json, from nn_grad_fixtures.py). */
-export const gradFixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/nn_grad.json"), "utf8")) as {
+export const gradFixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/nn_grad.json"), "utf8"), (key, v) =>
+  // The generator writes NaN as null.
+  key === "values" && Array.isArray(v) ? v.map((x: number | null) => (x === null ? NaN : x)) : v,
+) as {
   cases: Record<string, GradCase>;
   train_conv_net: {
     params: Array<[string, TJ]>;
@@ -63,6 +66,8 @@ export const gradFixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/
     target: number[];
     steps: Array<{ loss: number; grads: Array<[string, TJ]>; params_after: Array<[string, TJ]>; buffers_after: Array<[string, TJ]> }>;
   };
+  /** Reprs, and errors as [Python class, message]. */
+  misc: Record<string, string> & Record<string, [string, string]>;
 };
 
 /** Copies recorded values into a module's parameters and buffers, by name. */

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, Tensor, tensor } from "../../lib/index.js";
-import { assertClose } from "../util.js";
+import { manualSeed, nn, ones, RuntimeError, Tensor, tensor } from "../../lib/index.js";
+import { assertClose, assertThrowsMessage } from "../util.js";
 import { gradFixture, loadRecorded } from "./fixture.js";
 
 // Each entry builds the layer nn_grad_fixtures.py built, in PyTorch's keyword names.
@@ -31,6 +31,7 @@ const builders: Record<string, () => nn.Module> = {
   "MaxPool2d((3, 2), stride=(2, 1), padding=1, dilation=(1, 2), ceil_mode=True)": () => new nn.MaxPool2d([3, 2], { stride: [2, 1], padding: 1, dilation: [1, 2], ceil_mode: true }),
   "MaxPool2d(3, stride=2, padding=1) ties": () => new nn.MaxPool2d(3, { stride: 2, padding: 1 }),
   "MaxPool2d(2) ties unbatched": () => new nn.MaxPool2d(2, { stride: 1 }),
+  "MaxPool2d(2) with a NaN": () => new nn.MaxPool2d(2),
   "MaxPool1d(3, stride=2, padding=1) unbatched": () => new nn.MaxPool1d(3, { stride: 2, padding: 1 }),
   "MaxPool1d(2, dilation=2, ceil_mode=True) ties": () => new nn.MaxPool1d(2, { dilation: 2, ceil_mode: true }),
   "AvgPool2d(2)": () => new nn.AvgPool2d(2),
@@ -55,6 +56,7 @@ const builders: Record<string, () => nn.Module> = {
   "LayerNorm(4, eps=1e-3)": () => new nn.LayerNorm(4, { eps: 1e-3 }),
   "Embedding(10, 3)": () => new nn.Embedding(10, 3),
   "Embedding(10, 4, padding_idx=-2)": () => new nn.Embedding(10, 4, { padding_idx: -2 }),
+  "Embedding(5, 3, scale_grad_by_freq=True)": () => new nn.Embedding(5, 3, { scale_grad_by_freq: true }),
   "Embedding(6, 4, max_norm=1.0)": () => new nn.Embedding(6, 4, { max_norm: 1.0 }),
   "Dropout(0.3)": () => new nn.Dropout(0.3),
   "Dropout(0.5) 3-d": () => new nn.Dropout(),
@@ -122,3 +124,40 @@ for (const [name, rec] of Object.entries(gradFixture.cases)) {
     });
   });
 }
+
+test("Unflatten prints and fails as PyTorch does", () => {
+  const misc = gradFixture.misc;
+  assert.equal(new nn.Unflatten(1, [2, 3]).toString(), misc["Unflatten repr"]);
+  const cases: Array<[string, () => unknown, new (...a: never[]) => Error]> = [
+    ["Unflatten sizes do not multiply up", () => new nn.Unflatten(1, [2, 3]).forward(ones(2, 7)), RuntimeError],
+    ["Unflatten -1 does not divide", () => new nn.Unflatten(1, [2, -1]).forward(ones(2, 7)), RuntimeError],
+    // PyTorch's IndexError is a RangeError here, as for every dimension check in paramlab.
+    ["Unflatten dim out of range", () => new nn.Unflatten(3, [2, 3]).forward(ones(2, 6)), RangeError],
+    ["Unflatten float size", () => new nn.Unflatten(1, [2, 3.5]), TypeError],
+  ];
+  for (const [key, fn, cls] of cases) assertThrowsMessage(fn, cls, misc[key][1]);
+});
+
+test("a frozen conv weight gets no gradient; the input and bias still do", () => {
+  const conv = new nn.Conv2d(2, 3, 3, { padding: 1 });
+  conv.weight.requiresGrad = false;
+  const x = ones(1, 2, 4, 4).requiresGrad_();
+  conv.forward(x).sum().backward();
+  assert.equal(conv.weight.grad, null);
+  assert.ok(x.grad && conv.bias!.grad);
+  // Each output position contributes 1 to its channel's bias: 16 positions.
+  assert.deepEqual([...conv.bias!.grad!.data], [16, 16, 16]);
+});
+
+test("Dropout(inplace=true) on a tensor that requires grad works out of place, gradient through the mask", () => {
+  const drop = new nn.Dropout(0.5, true);
+  const x = ones(4, 4).requiresGrad_();
+  manualSeed(3);
+  const y = drop.forward(x);
+  assert.notEqual(y, x);
+  assert.deepEqual([...x.data], new Array(16).fill(1), "input untouched");
+  y.backward(ones(4, 4));
+  // The gradient is the mask times 1/(1-p): exactly the output for an input of ones.
+  assert.deepEqual([...x.grad!.data], [...y.data]);
+  assert.ok(y.data.some((v) => v === 0) && y.data.some((v) => v === 2));
+});
