@@ -90,6 +90,12 @@ const cases: Array<[string, () => void]> = [
     ln.weight!.data.set(fixed([3, 4], 1, 1.1).data.map((v) => v + 1.5));
     checkLayer("LayerNorm", ln, [fixed([2, 3, 4], 2)]);
   }],
+  ["LayerNorm bias=false (weight only)", () => {
+    const ln = new nn.LayerNorm(5, { bias: false });
+    assert.deepEqual(ln.namedParameters().map(([n]) => n), ["weight"]);
+    ln.weight!.data.set([0.5, 1.5, -1, 2, 0.25]);
+    checkLayer("LayerNorm bias=false", ln, [fixed([3, 5], 2)]);
+  }],
   ["Embedding with repeated indices", () => {
     const emb = new nn.Embedding(6, 3);
     gradcheck("Embedding", () => emb.forward([[1, 2, 1], [5, 0, 2]]), [emb.weight]);

@@ -68,3 +68,12 @@ test("the functional forms take PyTorch's names too", () => {
   const old = captureWarnings(() => F.avgPool1d(x, 2, { countIncludePad: false }));
   assert.deepEqual(old.map((w) => w.message), [deprecatedOptionMessage("countIncludePad", "count_include_pad", "avg_pool1d")]);
 });
+
+test("boolean options given another kind of value are a TypeError naming the option", () => {
+  const x = tensor([[[1, 2, 3, 4]]]);
+  assertThrowsMessage(() => nn.functional.avgPool1d(x, 2, { count_include_pad: "no" as never }), TypeError, 'avg_pool1d: count_include_pad must be a boolean, got "no"');
+  assertThrowsMessage(() => nn.functional.maxPool1d(x, 2, { ceil_mode: 1 as never }), TypeError, "max_pool1d: ceil_mode must be a boolean, got 1");
+  assertThrowsMessage(() => new nn.AvgPool2d(2, { ceil_mode: "yes" as never }), TypeError, 'AvgPool2d: ceil_mode must be a boolean, got "yes"');
+  assertThrowsMessage(() => new nn.LayerNorm(3, { bias: 0 as never }), TypeError, "LayerNorm: bias must be a boolean, got 0");
+  assertThrowsMessage(() => new nn.BatchNorm2d(3, { track_running_stats: "yes" as never }), TypeError, 'BatchNorm2d: track_running_stats must be a boolean, got "yes"');
+});

@@ -3,7 +3,7 @@ import { describeValue, RuntimeError, ValueError } from "../../errors.js";
 import { recordOp } from "../../autograd/function.js";
 import { allocateStorage, formatShape, Tensor } from "../../tensor/tensor.js";
 import { pyOption } from "../_options.js";
-import { checkInput, out } from "./_util.js";
+import { checkInput } from "./_util.js";
 
 /** Arguments of the max / average pools (ints or one per spatial dimension). */
 export interface PoolOptions {
@@ -66,6 +66,7 @@ function parsePool(x: Tensor, kernel: number | number[], options: PoolOptions, d
   const shape4 = dims === 1 ? [batched[0], batched[1], 1, batched[2]] : batched;
   const two = (v: number[], one: number) => (dims === 1 ? [one, v[0]] : v);
   const ceil = pyOption(options, "ceil_mode", "ceilMode", fn) ?? false;
+  if (typeof ceil !== "boolean") throw new TypeError(`${fn}: ceil_mode must be a boolean, got ${describeValue(ceil)}`);
   return { shape4, a: { k: two(k, 1), s: two(s, 1), p: two(p, 0), d: two(d, 1), ceil }, unbatched };
 }
 
@@ -167,6 +168,7 @@ function avgPoolBackwardData(gy: Float32Array, [n, c, h, w]: number[], a: Pool2d
 function pool(x: Tensor, kernel: number | number[], options: PoolOptions, dims: 1 | 2, kind: "max" | "avg", fn: string): Tensor {
   const { shape4, a, unbatched } = parsePool(x, kernel, options, dims, fn, kind === "max");
   const countIncludePad = kind === "avg" ? (pyOption(options, "count_include_pad", "countIncludePad", fn) ?? true) : true;
+  if (typeof countIncludePad !== "boolean") throw new TypeError(`${fn}: count_include_pad must be a boolean, got ${describeValue(countIncludePad)}`);
   const r = pool2dData(x.data, shape4, a, kind, countIncludePad, fn);
   const [n, c, h, w] = shape4;
   const shape = dims === 1 ? [n, c, r.ow] : [n, c, r.oh, r.ow];
