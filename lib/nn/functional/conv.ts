@@ -228,6 +228,28 @@ export function convPadding(padding: ConvOptions["padding"], kernel: number[], d
   return tuple(padding as number | number[] | undefined, kernel.length, 0, "padding").map((p) => [p, p]);
 }
 
+/** PyTorch's checks of the weight, bias, groups and padding mode, where they enter. */
+function checkConvArgs(weight: unknown, bias: unknown, options: ConvOptions, dims: 1 | 2, fn: string): asserts weight is Tensor {
+  if (!(weight instanceof Tensor)) throw new TypeError(`${fn}(): argument 'weight' must be a Tensor, got ${describeValue(weight)}`);
+  if (bias !== null && !(bias instanceof Tensor)) throw new TypeError(`${fn}(): argument 'bias' must be a Tensor or null, got ${describeValue(bias)}`);
+  if (weight.ndim !== dims + 2) {
+    throw new RuntimeError(`${fn}(): expected a ${dims + 2}-dimensional weight (out_channels, in_channels / groups, ${dims === 1 ? "kW" : "kH, kW"}), but got weight of size ${formatShape(weight.shape)}`);
+  }
+  const groups = options.groups ?? 1;
+  if (typeof groups !== "number" || !Number.isInteger(groups)) throw new TypeError(`${fn}(): groups must be an integer, got ${describeValue(groups)}`);
+  if (groups <= 0) throw new RuntimeError("non-positive groups is not supported");
+  if (weight.shape[0] % groups !== 0) {
+    throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${formatShape(weight.shape)}] instead`);
+  }
+  if (bias instanceof Tensor && (bias.ndim !== 1 || bias.numel !== weight.shape[0])) {
+    throw new RuntimeError(`Given weight of size ${formatShape(weight.shape)}, expected bias to be 1-dimensional with ${weight.shape[0]} elements, but got bias of size ${formatShape(bias.shape)} instead`);
+  }
+  const mode = pyOption(options, "padding_mode", "paddingMode", fn) ?? "zeros";
+  if (!["zeros", "reflect", "replicate", "circular"].includes(mode)) {
+    throw new ValueError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${describeValue(mode)}`);
+  }
+}
+
 function convNd(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, dims: 1 | 2): Tensor {
   const fn = `conv${dims}d`;
   checkInput(x, fn);
@@ -235,12 +257,20 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOpt
     const names = dims === 1 ? ["2D", "3D"] : ["3D", "4D"];
     throw new RuntimeError(`Expected ${names[0]} (unbatched) or ${names[1]} (batched) input to ${fn}, but got input of size: ${formatShape(x.shape)}`);
   }
+  checkConvArgs(weight, bias, options, dims, fn);
   const unbatched = x.shape.length === dims + 1;
   const kernel = weight.shape.slice(2);
   const stride = tuple(options.stride, dims, 1, "stride");
   const dilation = tuple(options.dilation, dims, 1, "dilation");
   const groups = options.groups ?? 1;
+  if (stride.some((v) => v <= 0)) throw new RuntimeError("non-positive stride is not supported");
+  if (dilation.some((v) => v <= 0)) throw new RuntimeError(`dilation should be greater than zero, but got ${formatShape(dilation)}`);
+  if (typeof options.padding === "string") {
+    if (options.padding !== "valid" && options.padding !== "same") throw new RuntimeError(`Invalid padding string: '${options.padding}'`);
+    if (options.padding === "same" && stride.some((v) => v !== 1)) throw new RuntimeError("padding='same' is not supported for strided convolutions");
+  }
   const pads = convPadding(options.padding, kernel, dilation);
+  if (pads.some(([a]) => a < 0)) throw new RuntimeError("negative padding is not supported");
   const xs = unbatched ? [1, ...x.shape] : x.shape;
   const [n, c] = xs;
   let [h, w] = dims === 1 ? [1, xs[2]] : [xs[2], xs[3]];
