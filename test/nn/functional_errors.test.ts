@@ -17,6 +17,7 @@ const recorded: Array<[string, () => unknown]> = [
   ["F.conv2d groups=2, 5 output channels", () => F.conv2d(x, ones(5, 2, 3, 3), null, { groups: 2 })],
   ["F.conv2d padding='same' stride=2", () => F.conv2d(x, w, null, { stride: 2, padding: "same" })],
   ["F.conv2d padding='full'", () => F.conv2d(x, w, null, { padding: "full" as never })],
+  ["F.layer_norm weight of 4 for [3]", () => F.layerNorm(ones(2, 3), [3], ones(4))],
 ];
 
 for (const [key, fn] of recorded) {
@@ -34,4 +35,10 @@ test("F.conv2d names a weight of the wrong kind or rank, and an unknown padding 
     ValueError,
     `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode="mirror"`,
   );
+});
+
+test("F.embedding and F.batchNorm name a table or input of the wrong rank", () => {
+  // PyTorch says "'weight' must be 2-D"; paramlab adds the size it got.
+  assertThrowsMessage(() => F.embedding([0], ones(3)), RuntimeError, gradFixture.misc["F.embedding 1-d weight"][1] + " (got weight of size [3])");
+  assertThrowsMessage(() => F.batchNorm(ones(3), null, null, { training: true }), RangeError, "batch_norm(): expected an input with a channel dimension (N, C, *), but got input of size [3]");
 });

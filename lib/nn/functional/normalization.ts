@@ -1,5 +1,5 @@
 /** Normalisation: PyTorch's `F.layer_norm`, `F.batch_norm`, forward and backward. */
-import { RuntimeError, ValueError } from "../../errors.js";
+import { describeValue, RuntimeError, ValueError } from "../../errors.js";
 import { recordOp } from "../../autograd/function.js";
 import { allocateStorage, formatShape, sameShape, shapeNumel, Tensor } from "../../tensor/tensor.js";
 import { checkInput } from "./_util.js";
@@ -18,6 +18,12 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor |
     throw new RuntimeError(
       `Given normalized_shape=${formatShape(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${formatShape(x.shape)}`,
     );
+  }
+  for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
+    if (t !== null && !(t instanceof Tensor)) throw new TypeError(`layer_norm(): argument '${name}' must be a Tensor or null, got ${describeValue(t)}`);
+    if (t && !sameShape(t.shape, normalizedShape)) {
+      throw new RuntimeError(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${formatShape(t.shape)} and normalized_shape = ${formatShape(normalizedShape)}`);
+    }
   }
   const m = shapeNumel(normalizedShape);
   const rows = x.numel / (m || 1);
@@ -94,6 +100,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   checkInput(x, "batch_norm");
   const { weight = null, bias = null, training = false, eps = 1e-5 } = options;
   const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+  if (x.ndim < 2) throw new RangeError(`batch_norm(): expected an input with a channel dimension (N, C, *), but got input of size ${formatShape(x.shape)}`);
   const [n, c] = x.shape;
   const inner = shapeNumel(x.shape.slice(2));
   const count = n * inner;

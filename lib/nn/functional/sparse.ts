@@ -1,7 +1,7 @@
 /** Lookups: PyTorch's `F.embedding`, forward and backward (a gradient for the table). */
-import { RuntimeError } from "../../errors.js";
+import { describeValue, RuntimeError } from "../../errors.js";
 import { recordOp } from "../../autograd/function.js";
-import { allocateStorage, Tensor, tensor, type NestedArray } from "../../tensor/tensor.js";
+import { allocateStorage, formatShape, Tensor, tensor, type NestedArray } from "../../tensor/tensor.js";
 import { pyOption } from "../_options.js";
 
 /**
@@ -44,6 +44,8 @@ export interface EmbeddingOptions {
  */
 export function embedding(indices: Tensor | NestedArray, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
   const idx = toIndices(indices, "embedding");
+  if (!(weight instanceof Tensor)) throw new TypeError(`embedding(): argument 'weight' must be a Tensor, got ${describeValue(weight)}`);
+  if (weight.ndim !== 2) throw new RuntimeError(`'weight' must be 2-D (got weight of size ${formatShape(weight.shape)})`);
   const [num, dim] = weight.shape;
   for (const v of idx.data) {
     if (v < -0 || v >= num) throw new RuntimeError(`index out of range in self (index ${v}, num_embeddings ${num})`);
