@@ -2,6 +2,11 @@
  * The autograd graph: a `Node` per recorded op, made by `recordOp`. Each op file calls
  * `recordOp(name, output, inputs, backward)` right after computing its output, with the backward
  * beside the forward (micrograd's shape); `engine.ts` walks the nodes in topological order.
+ *
+ * Porting note: every node frees its backward after running it (unless `retain_graph`), so a
+ * second backward fails even through ops that saved nothing (PyTorch fails only where saved
+ * tensors are needed). There are no version counters: changing a saved tensor in place between
+ * forward and backward is not detected.
  */
 import { RuntimeError } from "../errors.js";
 import type { GradFn, Tensor } from "../tensor/tensor.js";

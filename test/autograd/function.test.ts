@@ -90,3 +90,15 @@ test("grad assignment is shape-checked on every tensor", () => {
   x.grad = ones(2);
   assert.deepEqual([...x.grad.data], [1, 1]);
 });
+
+test("noGrad restores grad mode when its function throws", () => {
+  assert.throws(() => noGrad(() => { throw new Error("boom"); }), /boom/);
+  assert.equal(isGradEnabled(), true);
+});
+
+test("backward runs without recording: gradients are plain tensors", () => {
+  const x = tensor([1, 2]).requiresGrad_();
+  triple(x).backward(ones(2));
+  assert.equal(x.grad!.requiresGrad, false);
+  assert.equal(x.grad!.gradFn, null);
+});

@@ -31,7 +31,7 @@ const FUNCTIONS: Record<string, (x: Tensor, t: Tensor, o: any) => Tensor> = {
   binary_cross_entropy_with_logits: F.binaryCrossEntropyWithLogits,
 };
 
-const MODULES: Record<string, (o: any) => nn.Module & { forward(x: Tensor, t: Tensor): Tensor }> = {
+const MODULES: Record<string, (o: any) => { forward(x: Tensor, t: Tensor): Tensor }> = {
   mse_loss: (o) => new nn.MSELoss(o),
   l1_loss: (o) => new nn.L1Loss(o),
   smooth_l1_loss: (o) => new nn.SmoothL1Loss(o),
