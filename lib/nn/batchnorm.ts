@@ -2,15 +2,19 @@ import { describeValue, ValueError } from "../errors.js";
 import { ones, Tensor, zeros } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import { checkPositiveInt, Module } from "./module.js";
+import { pyOption } from "./_options.js";
 import { Parameter } from "./parameter.js";
 import { pyBool, pyFloat } from "./_repr.js";
 
-/** Keyword arguments of the batch-norm layers. */
+/** Keyword arguments of the batch-norm layers, PyTorch's names. */
 export interface BatchNormArgs {
   eps?: number;
   /** Weight of the new batch in the running averages; `null` for a cumulative average. */
   momentum?: number | null;
   affine?: boolean;
+  /** Keep running mean / variance buffers (default true); without them evaluation uses batch statistics. */
+  track_running_stats?: boolean;
+  /** @deprecated Use `track_running_stats` (PyTorch's name). */
   trackRunningStats?: boolean;
 }
 
@@ -39,7 +43,11 @@ export abstract class BatchNormBase extends Module {
   protected constructor(numFeatures: number, args: BatchNormArgs, layer: string) {
     super();
     this.numFeatures = checkPositiveInt(numFeatures, "num_features", layer);
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = args;
+    const { eps = 1e-5, momentum = 0.1, affine = true } = args;
+    const trackRunningStats = pyOption(args, "track_running_stats", "trackRunningStats", layer) ?? true;
+    for (const [name, v] of [["affine", affine], ["track_running_stats", trackRunningStats]] as const) {
+      if (typeof v !== "boolean") throw new TypeError(`${layer}: ${name} must be a boolean, got ${describeValue(v)}`);
+    }
     if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`${layer}: eps must be a non-negative number, got ${describeValue(eps)}`);
     if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
       throw new ValueError(`${layer}: momentum must be a number in [0, 1] or null, got ${describeValue(momentum)}`);

@@ -3,12 +3,13 @@ import { Tensor, zeros } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import * as init from "./init.js";
 import { checkPositiveInt, Module } from "./module.js";
+import { pyOption } from "./_options.js";
 import { Parameter } from "./parameter.js";
 import { pyStr, pyTuple } from "./_repr.js";
 
 const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"] as const;
 
-/** Keyword arguments of `Conv1d` / `Conv2d`, PyTorch's names in camelCase. */
+/** Keyword arguments of `Conv1d` / `Conv2d`, PyTorch's names. */
 export interface ConvArgs {
   stride?: number | number[];
   /** An int, one int per dimension, `"valid"` (no padding) or `"same"` (output size = input size). */
@@ -16,6 +17,9 @@ export interface ConvArgs {
   dilation?: number | number[];
   groups?: number;
   bias?: boolean;
+  /** How the input is padded: `"zeros"` (default), `"reflect"`, `"replicate"` or `"circular"`. */
+  padding_mode?: F.PaddingMode;
+  /** @deprecated Use `padding_mode` (PyTorch's name). */
   paddingMode?: F.PaddingMode;
 }
 
@@ -50,7 +54,8 @@ export abstract class ConvNd extends Module {
   protected constructor(dims: number, inChannels: number, outChannels: number, kernelSize: number | number[], args: ConvArgs) {
     super();
     const layer = `Conv${dims}d`;
-    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = "zeros" } = args;
+    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true } = args;
+    const paddingMode = pyOption(args, "padding_mode", "paddingMode", layer) ?? "zeros";
     this.inChannels = checkPositiveInt(inChannels, "in_channels", layer);
     this.outChannels = checkPositiveInt(outChannels, "out_channels", layer);
     if (typeof groups !== "number" || !Number.isInteger(groups) || groups <= 0) {
@@ -96,7 +101,7 @@ export abstract class ConvNd extends Module {
   }
 
   protected convOptions(): F.ConvOptions {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode };
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, padding_mode: this.paddingMode };
   }
 
   override extraRepr(): string {
@@ -115,7 +120,7 @@ export abstract class ConvNd extends Module {
  * 1-d convolution over `(N, C_in, L)` (or unbatched `(C_in, L)`), PyTorch's `nn.Conv1d`.
  *
  * @example
- * const conv = new nn.Conv1d(4, 8, 3, { padding: 1 });
+ * const conv = new nn.Conv1d(4, 8, 3, { padding: 1, padding_mode: "reflect" });
  * conv.forward(randn(2, 4, 10)).shape; // [2, 8, 10]
  */
 export class Conv1d extends ConvNd {

@@ -26,7 +26,9 @@ export class Dropout extends Module {
 
   override forward(x: Tensor): Tensor {
     const y = F.dropout(x, this.p, this.training);
-    if (this.inplace && y !== x) {
+    // Porting note: with autograd recording, `inplace` works out of place (the graph cannot be
+    // rewritten under a tensor already recorded); PyTorch rebases the input's history instead.
+    if (this.inplace && y !== x && y.gradFn === null) {
       x.data.set(y.data);
       return x;
     }

@@ -1,14 +1,14 @@
 /**
- * The math of the layers, as free functions: PyTorch's `torch.nn.functional` (`F`). Linear, the
- * activations and the losses are differentiable (the other layers gain backward passes in their
- * own files). Inputs are float32 tensors; sums accumulate in double and round once to float32,
+ * The math of the layers, as free functions: PyTorch's `torch.nn.functional` (`F`), each
+ * differentiable (its backward recorded beside its forward). Inputs are float32 tensors; sums accumulate in double and round once to float32,
  * so results agree with PyTorch to float32 precision (PyTorch's BLAS sums in another order).
  *
  * @example
  * const F = nn.functional;
  * F.relu(F.linear(x, fc.weight, fc.bias));
  */
-export { linear, bilinear } from "./functional/linear.js";
+export { linear } from "./functional/linear.js";
+export { bilinear } from "./functional/bilinear.js";
 export { conv1d, conv2d, convPadding } from "./functional/conv.js";
 export type { ConvOptions, PaddingMode } from "./functional/conv.js";
 export { embedding, toIndices } from "./functional/sparse.js";

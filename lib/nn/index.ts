@@ -15,7 +15,7 @@ export { Dropout } from "./dropout.js";
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, ELU, Softmax, LogSoftmax } from "./activation.js";
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling.js";
 export type { MaxPoolArgs, AvgPoolArgs } from "./pooling.js";
-export { Flatten } from "./flatten.js";
+export { Flatten, Unflatten } from "./flatten.js";
 export { Sequential, ModuleList, ModuleDict } from "./container.js";
 export { ParameterList, ParameterDict } from "./parameter_list.js";
 export * as init from "./init.js";

@@ -2,12 +2,18 @@ import { describeValue, ValueError } from "../errors.js";
 import { ones, Tensor, zeros } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import { Module } from "./module.js";
+import { pyOption } from "./_options.js";
 import { Parameter } from "./parameter.js";
 import { pyBool, pyFloat, pyTuple } from "./_repr.js";
 
-/** Keyword arguments of `LayerNorm`. */
+/** Keyword arguments of `LayerNorm`, PyTorch's names. */
 export interface LayerNormArgs {
   eps?: number;
+  /** Learn a per-element `weight` and `bias` (default true). */
+  elementwise_affine?: boolean;
+  /** With `elementwise_affine`, also learn `bias` (default true; current PyTorch's keyword). */
+  bias?: boolean;
+  /** @deprecated Use `elementwise_affine` (PyTorch's name). */
   elementwiseAffine?: boolean;
 }
 
@@ -32,13 +38,16 @@ export class LayerNorm extends Module {
     if (!shape || shape.length === 0 || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d <= 0)) {
       throw new ValueError(`LayerNorm: normalized_shape must be a positive integer or a non-empty list of positive integers, got ${describeValue(normalizedShape)}`);
     }
-    const { eps = 1e-5, elementwiseAffine = true } = args;
+    const { eps = 1e-5, bias = true } = args;
+    if (typeof bias !== "boolean") throw new TypeError(`LayerNorm: bias must be a boolean, got ${describeValue(bias)}`);
+    const elementwiseAffine = pyOption(args, "elementwise_affine", "elementwiseAffine", "LayerNorm") ?? true;
+    if (typeof elementwiseAffine !== "boolean") throw new TypeError(`LayerNorm: elementwise_affine must be a boolean, got ${describeValue(elementwiseAffine)}`);
     if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`LayerNorm: eps must be a non-negative number, got ${describeValue(eps)}`);
     this.normalizedShape = shape;
     this.eps = eps;
     this.elementwiseAffine = elementwiseAffine;
     this.weight = elementwiseAffine ? new Parameter(ones(shape)) : null;
-    this.bias = elementwiseAffine ? new Parameter(zeros(shape)) : null;
+    this.bias = elementwiseAffine && bias ? new Parameter(zeros(shape)) : null;
   }
 
   /** Resets `weight` to ones and `bias` to zeros. */

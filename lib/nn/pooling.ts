@@ -2,6 +2,7 @@ import { describeValue, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as F from "./functional.js";
 import { Module } from "./module.js";
+import { pyOption } from "./_options.js";
 import { pyBool, pyTuple } from "./_repr.js";
 
 /** An int or a tuple, printed as PyTorch prints what was given. */
@@ -15,11 +16,20 @@ function checkSize(v: unknown, what: string, layer: string, min: number): number
   throw new ValueError(`${layer}: ${what} must be ${min === 0 ? "a non-negative" : "a positive"} integer or a list of them, got ${describeValue(v)}`);
 }
 
-/** Keyword arguments of the max pools. */
+/** A boolean option, or PyTorch-like TypeError naming it. */
+function checkBool(v: unknown, what: string, layer: string): boolean {
+  if (typeof v !== "boolean") throw new TypeError(`${layer}: ${what} must be a boolean, got ${describeValue(v)}`);
+  return v;
+}
+
+/** Keyword arguments of the max pools, PyTorch's names. */
 export interface MaxPoolArgs {
   stride?: number | number[] | null;
   padding?: number | number[];
   dilation?: number | number[];
+  /** Round the output size up (default false). */
+  ceil_mode?: boolean;
+  /** @deprecated Use `ceil_mode` (PyTorch's name). */
   ceilMode?: boolean;
 }
 
@@ -36,11 +46,11 @@ abstract class MaxPoolNd extends Module {
     this.stride = args.stride === undefined || args.stride === null ? this.kernelSize : checkSize(args.stride, "stride", layer, 1);
     this.padding = checkSize(args.padding ?? 0, "padding", layer, 0);
     this.dilation = checkSize(args.dilation ?? 1, "dilation", layer, 1);
-    this.ceilMode = args.ceilMode ?? false;
+    this.ceilMode = checkBool(pyOption(args, "ceil_mode", "ceilMode", layer) ?? false, "ceil_mode", layer);
   }
 
   protected options(): F.PoolOptions {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceilMode };
   }
 
   override extraRepr(): string {
@@ -80,11 +90,17 @@ export class MaxPool2d extends MaxPoolNd {
   }
 }
 
-/** Keyword arguments of the average pools. */
+/** Keyword arguments of the average pools, PyTorch's names. */
 export interface AvgPoolArgs {
   stride?: number | number[] | null;
   padding?: number | number[];
+  /** Round the output size up (default false). */
+  ceil_mode?: boolean;
+  /** Count the zero padding in each window's divisor (default true). */
+  count_include_pad?: boolean;
+  /** @deprecated Use `ceil_mode` (PyTorch's name). */
   ceilMode?: boolean;
+  /** @deprecated Use `count_include_pad` (PyTorch's name). */
   countIncludePad?: boolean;
 }
 
@@ -92,7 +108,7 @@ export interface AvgPoolArgs {
  * Mean over sliding windows of `(N, C, L)`.
  *
  * @example
- * new nn.AvgPool1d(3, { stride: 1, padding: 1 }).toString(); // "AvgPool1d(kernel_size=(3,), stride=(1,), padding=(1,))"
+ * new nn.AvgPool1d(3, { stride: 1, padding: 1, count_include_pad: false }).toString(); // "AvgPool1d(kernel_size=(3,), stride=(1,), padding=(1,))"
  */
 export class AvgPool1d extends Module {
   readonly kernelSize: number[];
@@ -107,12 +123,12 @@ export class AvgPool1d extends Module {
     this.kernelSize = one(checkSize(kernelSize, "kernel_size", "AvgPool1d", 1));
     this.stride = args.stride === undefined || args.stride === null ? this.kernelSize : one(checkSize(args.stride, "stride", "AvgPool1d", 1));
     this.padding = one(checkSize(args.padding ?? 0, "padding", "AvgPool1d", 0));
-    this.ceilMode = args.ceilMode ?? false;
-    this.countIncludePad = args.countIncludePad ?? true;
+    this.ceilMode = checkBool(pyOption(args, "ceil_mode", "ceilMode", "AvgPool1d") ?? false, "ceil_mode", "AvgPool1d");
+    this.countIncludePad = checkBool(pyOption(args, "count_include_pad", "countIncludePad", "AvgPool1d") ?? true, "count_include_pad", "AvgPool1d");
   }
 
   override forward(x: Tensor): Tensor {
-    return F.avgPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+    return F.avgPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceil_mode: this.ceilMode, count_include_pad: this.countIncludePad });
   }
 
   override extraRepr(): string {
@@ -139,12 +155,12 @@ export class AvgPool2d extends Module {
     this.kernelSize = checkSize(kernelSize, "kernel_size", "AvgPool2d", 1);
     this.stride = args.stride === undefined || args.stride === null ? this.kernelSize : checkSize(args.stride, "stride", "AvgPool2d", 1);
     this.padding = checkSize(args.padding ?? 0, "padding", "AvgPool2d", 0);
-    this.ceilMode = args.ceilMode ?? false;
-    this.countIncludePad = args.countIncludePad ?? true;
+    this.ceilMode = checkBool(pyOption(args, "ceil_mode", "ceilMode", "AvgPool2d") ?? false, "ceil_mode", "AvgPool2d");
+    this.countIncludePad = checkBool(pyOption(args, "count_include_pad", "countIncludePad", "AvgPool2d") ?? true, "count_include_pad", "AvgPool2d");
   }
 
   override forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+    return F.avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceil_mode: this.ceilMode, count_include_pad: this.countIncludePad });
   }
 
   override extraRepr(): string {

@@ -13,7 +13,7 @@ const cases: Record<string, [() => unknown, new (...a: never[]) => Error]> = {
   "Conv2d(4, 4, 3, groups=0)": [() => new nn.Conv2d(4, 4, 3, { groups: 0 }), ValueError],
   "Conv2d stride 2 padding='same'": [() => new nn.Conv2d(3, 3, 3, { stride: 2, padding: "same" }), ValueError],
   "Dropout(1.5)": [() => new nn.Dropout(1.5), ValueError],
-  "Embedding(5, 2, padding_idx=5)": [() => new nn.Embedding(5, 2, { paddingIdx: 5 }), ValueError],
+  "Embedding(5, 2, padding_idx=5)": [() => new nn.Embedding(5, 2, { padding_idx: 5 }), ValueError],
   "GELU(approximate='x') forward": [() => new nn.GELU("x" as never), ValueError],
   "LayerNorm(4) on [2, 3]": [() => new nn.LayerNorm(4).forward(ones(2, 3)), RuntimeError],
   "BatchNorm1d on 4-d": [() => new nn.BatchNorm1d(3).forward(ones(2, 3, 2, 2)), ValueError],
@@ -48,7 +48,7 @@ test("messages PyTorch builds from a set (order varies) carry the same words", (
   assert.match(nnFixture.errors["Conv2d padding='foo'"], /^Invalid padding string 'foo', should be one of \{/);
   assert.throws(() => new nn.Conv2d(3, 3, 3, { padding: "foo" as never }), /^ValueError: Invalid padding string 'foo', should be one of \{'valid', 'same'\}$/);
   assert.match(nnFixture.errors["Conv2d padding_mode='bogus'"], /^padding_mode must be one of \{.*\}, but got padding_mode='bogus'$/);
-  assert.throws(() => new nn.Conv2d(3, 3, 3, { paddingMode: "bogus" as never }), /padding_mode must be one of \{'zeros', 'reflect', 'replicate', 'circular'\}, but got padding_mode='bogus'/);
+  assert.throws(() => new nn.Conv2d(3, 3, 3, { padding_mode: "bogus" as never }), /padding_mode must be one of \{'zeros', 'reflect', 'replicate', 'circular'\}, but got padding_mode='bogus'/);
 });
 
 test("invalid sizes name the layer, the argument and the value given", () => {

@@ -44,7 +44,7 @@ test("dropout: p = 0 and eval return the input, p = 1 zeroes, survivors scale by
 
 test("embedding looks rows up and maxNorm renormalises the rows it touches", () => {
   const w = tensor([[3, 4], [0.3, 0.4], [6, 8]]);
-  const y = F.embedding([[2, 0]], w, { maxNorm: 1 });
+  const y = F.embedding([[2, 0]], w, { max_norm: 1 });
   assert.deepEqual(y.shape, [1, 2, 2]);
   // rows 0 and 2 had norms 5 and 10 > 1: scaled to norm 1 (minus PyTorch's 1e-7 guard)
   assertClose(y.data, [0.6, 0.8, 0.6, 0.8], { rtol: 1e-6 });
@@ -74,6 +74,6 @@ test("Embedding.fromPretrained shares the table, is frozen by default and draws 
   assert.deepEqual(emb.forward([1, 0]).tolist(), [[4, 5, 6], [1, 2, 3]]);
   table.data[0] = 9;
   assert.equal(emb.weight.data[0], 9, "storage is shared, as PyTorch's");
-  assert.equal(nn.Embedding.fromPretrained(table, { freeze: false, paddingIdx: 1 }).toString(), "Embedding(2, 3, padding_idx=1)");
+  assert.equal(nn.Embedding.fromPretrained(table, { freeze: false, padding_idx: 1 }).toString(), "Embedding(2, 3, padding_idx=1)");
   assert.throws(() => nn.Embedding.fromPretrained(zeros(3)), /Embeddings parameter is expected to be 2-dimensional \(got shape \[3\]\)/);
 });

@@ -1,8 +1,9 @@
-/** Dropout: PyTorch's `F.dropout`, seeded like PyTorch's CPU kernel. */
+/** Dropout: PyTorch's `F.dropout`, seeded like PyTorch's CPU kernel; the gradient goes through the same mask. */
 import { describeValue, ValueError } from "../../errors.js";
 import { bernoulliFill, type Generator } from "../../tensor/random.js";
-import { Tensor } from "../../tensor/tensor.js";
-import { checkInput, out } from "./_util.js";
+import { recordOp } from "../../autograd/function.js";
+import { allocateStorage, Tensor } from "../../tensor/tensor.js";
+import { checkInput } from "./_util.js";
 
 
 /**
@@ -30,11 +31,18 @@ export function dropout(x: Tensor, p = 0.5, training = true, options: { generato
   checkInput(x, "dropout");
   checkDropoutP(p);
   if (p === 0 || !training || x.numel === 0) return x;
-  if (p === 1) return out([...x.shape]);
   const mask = new Float32Array(x.numel);
-  bernoulliFill(mask, 1 - p, options);
-  const scale = Math.fround(1 / Math.fround(1 - p));
-  const y = out([...x.shape]);
-  for (let i = 0; i < mask.length; i++) y.data[i] = x.data[i] * (mask[i] * scale);
-  return y;
+  // p = 1 keeps nothing: no random numbers drawn, as PyTorch's `input * 0`.
+  if (p < 1) bernoulliFill(mask, 1 - p, options);
+  const scale = p < 1 ? Math.fround(1 / Math.fround(1 - p)) : 0;
+  // PyTorch multiplies by mask·scale (one float32 tensor) in the forward and the backward.
+  for (let i = 0; i < mask.length; i++) mask[i] *= scale;
+  const yd = allocateStorage(x.numel);
+  for (let i = 0; i < mask.length; i++) yd[i] = x.data[i] * mask[i];
+  const y = new Tensor(yd, x.shape);
+  return recordOp("MulBackward0", y, [x], (gy) => {
+    const gx = allocateStorage(x.numel);
+    for (let i = 0; i < mask.length; i++) gx[i] = gy.data[i] * mask[i];
+    return [new Tensor(gx, x.shape)];
+  });
 }
