@@ -62,7 +62,7 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
+  protected _step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const scalars = new Float64Array(4);
     for (const group of this.paramGroups) {

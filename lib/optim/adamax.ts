@@ -47,7 +47,7 @@ export class Adamax extends Optimizer<AdamaxDefaults> {
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
+  protected _step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const scalars = new Float64Array(6);
     for (const group of this.paramGroups) {

@@ -1,5 +1,11 @@
-export { Optimizer } from "./optimizer.js";
+export { Optimizer, registerOptimizerStepPostHook, registerOptimizerStepPreHook } from "./optimizer.js";
+export { RemovableHandle } from "../utils/hooks.js";
 export type {
+  LoadStateDictPreHook,
+  StateDictPostHook,
+  StepArgs,
+  StepPostHook,
+  StepPreHook,
   NamedParameter,
   OptimizerStateDict,
   OptimizerStateDictInput,

@@ -78,3 +78,5 @@ export const unknownOption = (optimizer: string, key: string, known: string[]) =
 export const unsupportedFlag = (optimizer: string, key: string) =>
   `${optimizer}: ${key}=true selects a PyTorch kernel (CUDA graphs / autograd through the step) that paramlab does not have; leave it false`;
 export const fusedAndForeach = () => "`fused` and `foreach` cannot be `True` together.";
+export const badPreHookResult = (given: unknown) =>
+  `an optimizer step pre-hook must return undefined or a new argument array ([closure] or []), but got ${describeValue(given)}.`;

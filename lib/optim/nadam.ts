@@ -57,7 +57,7 @@ export class NAdam extends Optimizer<NAdamDefaults> {
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
+  protected _step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const f = Math.fround;
     const scalars = new Float64Array(9);

@@ -1,6 +1,7 @@
-import { ValueError } from "../errors.js";
+import { RuntimeError, ValueError } from "../errors.js";
 import { Parameter } from "../nn/parameter.js";
 import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
+import { addHook, type HookDict, type RemovableHandle } from "../utils/hooks.js";
 import * as msg from "./messages.js";
 
 /**
@@ -52,6 +53,52 @@ export interface OptimizerStateDictInput {
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
+/** The arguments of `step()`, as step hooks see them: `[closure]` or `[]`. */
+export type StepArgs = [closure?: () => number];
+
+/**
+ * Runs before `optimizer.step()`; may return replacement arguments. Porting note: PyTorch's hooks
+ * get `(optimizer, args, kwargs)`; JavaScript has no keyword arguments.
+ */
+export type StepPreHook<O extends Optimizer = Optimizer> = (optimizer: O, args: StepArgs) => StepArgs | void;
+
+/** Runs after `stateDict()`; a returned dict replaces the one built. */
+export type StateDictPostHook<O extends Optimizer = Optimizer> = (optimizer: O, stateDict: OptimizerStateDict) => OptimizerStateDict | void;
+
+/** Runs before `loadStateDict()`; a returned dict is loaded instead. */
+export type LoadStateDictPreHook<O extends Optimizer = Optimizer> = (
+  optimizer: O,
+  stateDict: OptimizerStateDictInput,
+) => OptimizerStateDict | OptimizerStateDictInput | void;
+
+/** Runs after `optimizer.step()`. */
+export type StepPostHook<O extends Optimizer = Optimizer> = (optimizer: O, args: StepArgs) => void;
+
+const globalStepPreHooks: HookDict<StepPreHook> = new Map();
+const globalStepPostHooks: HookDict<StepPostHook> = new Map();
+
+/**
+ * Registers a step pre-hook on every optimizer (PyTorch's `register_optimizer_step_pre_hook`).
+ * Global pre-hooks run before each optimizer's own.
+ *
+ * @example
+ * const handle = optim.registerOptimizerStepPreHook((opt) => console.log(opt.constructor.name));
+ */
+export function registerOptimizerStepPreHook(hook: StepPreHook): RemovableHandle {
+  return addHook(globalStepPreHooks, hook);
+}
+
+/**
+ * Registers a step post-hook on every optimizer (PyTorch's `register_optimizer_step_post_hook`).
+ * Global post-hooks run after each optimizer's own.
+ *
+ * @example
+ * const handle = optim.registerOptimizerStepPostHook((opt) => steps++);
+ */
+export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHandle {
+  return addHook(globalStepPostHooks, hook);
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
 }
@@ -85,6 +132,12 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
   /** Per-parameter state, filled lazily at the first `step()` that sees a gradient. */
   state: Map<Parameter, ParamState> = new Map();
   #stepCount = 0;
+  readonly #stepPreHooks: HookDict<StepPreHook<Optimizer>> = new Map();
+  readonly #stepPostHooks: HookDict<StepPostHook<Optimizer>> = new Map();
+  readonly #stateDictPreHooks: HookDict<(optimizer: Optimizer) => void> = new Map();
+  readonly #stateDictPostHooks: HookDict<StateDictPostHook<Optimizer>> = new Map();
+  readonly #loadStateDictPreHooks: HookDict<LoadStateDictPreHook<Optimizer>> = new Map();
+  readonly #loadStateDictPostHooks: HookDict<(optimizer: Optimizer) => void> = new Map();
 
   constructor(params: ParamsInput, defaults: D) {
     this.defaults = defaults;
@@ -97,18 +150,6 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     if (list.length === 0) throw new ValueError(msg.emptyParams());
     const groups = isPlainObject(list[0]) ? (list as ParamGroupInput[]) : [{ params: list as Parameter[] }];
     for (const g of groups) this.addParamGroup(g);
-    // Count steps (PyTorch patches `optimizer.step` the same way) so that schedulers can warn
-    // when they are stepped before the optimizer.
-    const step = this.step;
-    Object.defineProperty(this, "step", {
-      value: (...args: unknown[]) => {
-        this.#stepCount++;
-        return (step as (...a: unknown[]) => unknown).apply(this, args);
-      },
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
   }
 
   /** How many times `step()` has been called. */
@@ -116,8 +157,102 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     return this.#stepCount;
   }
 
-  /** Updates the parameters from their gradients. Parameters whose `grad` is `null` are skipped. */
-  abstract step(closure?: () => number): number | undefined;
+  /**
+   * Updates the parameters from their gradients (parameters whose `grad` is `null` are skipped)
+   * and returns the closure's loss, if given. Runs the step pre-hooks (global ones first), the
+   * update, then the post-hooks (global ones last), as PyTorch's `Optimizer.step` wrapper does.
+   *
+   * @example
+   * opt.zeroGrad(); loss.backward(); opt.step();
+   */
+  step(closure?: () => number): number | undefined {
+    let args: StepArgs = closure === undefined ? [] : [closure];
+    for (const hook of [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()]) {
+      const result = hook(this, args);
+      if (result !== undefined && result !== null) {
+        if (!Array.isArray(result) || result.length > 1) throw new RuntimeError(msg.badPreHookResult(result));
+        args = result as StepArgs;
+      }
+    }
+    const loss = this._step(...args);
+    this.#stepCount++;
+    for (const hook of [...this.#stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(this, args);
+    return loss;
+  }
+
+  /**
+   * Registers `hook(optimizer)` to run before `stateDict()` builds the dict (PyTorch's
+   * `register_state_dict_pre_hook`), e.g. to flush state kept elsewhere.
+   *
+   * @example
+   * opt.registerStateDictPreHook((o) => console.log("saving", o.stepCount));
+   */
+  registerStateDictPreHook(hook: (optimizer: this) => void, prepend = false): RemovableHandle {
+    return addHook(this.#stateDictPreHooks as HookDict<(optimizer: this) => void>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer, stateDict)` to run after `stateDict()` built the dict (PyTorch's
+   * `register_state_dict_post_hook`); a returned object replaces the dict.
+   *
+   * @example
+   * opt.registerStateDictPostHook((o, sd) => ({ ...sd, saved_at: Date.now() }));
+   */
+  registerStateDictPostHook(hook: StateDictPostHook<this>, prepend = false): RemovableHandle {
+    return addHook(this.#stateDictPostHooks as HookDict<StateDictPostHook<this>>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer, stateDict)` to run before `loadStateDict()` reads the dict (PyTorch's
+   * `register_load_state_dict_pre_hook`); a returned object is loaded instead (e.g. to migrate an
+   * old checkpoint).
+   *
+   * @example
+   * opt.registerLoadStateDictPreHook((o, sd) => ({ ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, lr: 1e-4 })) }));
+   */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook<this>, prepend = false): RemovableHandle {
+    return addHook(this.#loadStateDictPreHooks as HookDict<LoadStateDictPreHook<this>>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer)` to run after `loadStateDict()` loaded the dict (PyTorch's
+   * `register_load_state_dict_post_hook`).
+   *
+   * @example
+   * opt.registerLoadStateDictPostHook((o) => console.log("resumed at lr", o.paramGroups[0].lr));
+   */
+  registerLoadStateDictPostHook(hook: (optimizer: this) => void, prepend = false): RemovableHandle {
+    return addHook(this.#loadStateDictPostHooks as HookDict<(optimizer: this) => void>, hook, prepend);
+  }
+
+  /** The update itself, without hooks (what a subclass implements; `step()` wraps it). */
+  protected abstract _step(closure?: () => number): number | undefined;
+
+  /**
+   * Registers `hook(optimizer, args)` to run before every `step()` (PyTorch's
+   * `register_step_pre_hook`). It may return a new argument array (`[closure]` or `[]`) that
+   * replaces the step's arguments.
+   *
+   * @example
+   * const handle = opt.registerStepPreHook((o) => console.log("lr", o.paramGroups[0].lr));
+   * handle.remove();
+   */
+  registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {
+    return addHook(this.#stepPreHooks as HookDict<StepPreHook<this>>, hook);
+  }
+
+  /**
+   * Registers `hook(optimizer, args)` to run after every `step()` (PyTorch's
+   * `register_step_post_hook`); `optimizer.stepCount` already counts that step.
+   *
+   * @example
+   * const losses: number[] = [];
+   * opt.registerStepPostHook((o) => console.log("step", o.stepCount));
+   */
+  registerStepPostHook(hook: StepPostHook<this>): RemovableHandle {
+    return addHook(this.#stepPostHooks as HookDict<StepPostHook<this>>, hook);
+  }
+
 
   /**
    * Adds a group (e.g. a layer unfrozen during fine-tuning). Missing hyperparameters come from
@@ -192,6 +327,16 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    * parameters that have been stepped. `JSON.stringify` gives nested arrays for tensors.
    */
   stateDict(): OptimizerStateDict {
+    for (const hook of [...this.#stateDictPreHooks.values()]) hook(this);
+    let sd = this.#buildStateDict();
+    for (const hook of [...this.#stateDictPostHooks.values()]) {
+      const result = hook(this, sd);
+      if (result !== undefined && result !== null) sd = result;
+    }
+    return sd;
+  }
+
+  #buildStateDict(): OptimizerStateDict {
     const index = new Map<Parameter, number>();
     let next = 0;
     const paramGroups = this.paramGroups.map((g) => {
@@ -216,6 +361,17 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    * JSON, tensors as nested lists). Group hyperparameters are replaced by the saved ones.
    */
   loadStateDict(stateDict: OptimizerStateDict | OptimizerStateDictInput): void {
+    // PyTorch hands the hooks a shallow copy, so a hook that edits it leaves the caller's dict alone.
+    let sd = isPlainObject(stateDict) ? ({ ...stateDict } as OptimizerStateDictInput) : stateDict;
+    for (const hook of [...this.#loadStateDictPreHooks.values()]) {
+      const result = hook(this, sd as OptimizerStateDictInput);
+      if (result !== undefined && result !== null) sd = result;
+    }
+    this.#load(sd);
+    for (const hook of [...this.#loadStateDictPostHooks.values()]) hook(this);
+  }
+
+  #load(stateDict: OptimizerStateDict | OptimizerStateDictInput): void {
     if (!isPlainObject(stateDict) || !Array.isArray(stateDict.param_groups) || !isPlainObject(stateDict.state)) {
       throw new TypeError(msg.badStateDict(stateDict));
     }

@@ -52,7 +52,7 @@ export class RAdam extends Optimizer<RAdamDefaults> {
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
+  protected _step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const scalars = new Float64Array(10);
     for (const group of this.paramGroups) {

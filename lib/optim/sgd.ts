@@ -57,7 +57,7 @@ export class SGD extends Optimizer<SGDDefaults> {
   }
 
   /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
+  protected _step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
     const scalars = new Float64Array(7);
     for (const group of this.paramGroups) {
