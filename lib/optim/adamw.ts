@@ -1,4 +1,4 @@
-import { Adam, ADAM_DEFAULTS, type AdamDefaults } from "./adam.js";
+import { Adam, type AdamDefaults } from "./adam.js";
 import * as msg from "./messages.js";
 import type { ParamsInput } from "./optimizer.js";
 
@@ -14,16 +14,13 @@ export type AdamWOptions = Partial<Omit<AdamDefaults, "decoupled_weight_decay">>
  * const opt = new optim.AdamW(model.parameters(), { lr: 3e-4, weight_decay: 0.05 });
  */
 export class AdamW extends Adam {
-  static override readonly DEFAULTS: Readonly<AdamDefaults> = {
-    ...ADAM_DEFAULTS,
-    weight_decay: 1e-2,
-    decoupled_weight_decay: true,
-  };
+  static override readonly DEFAULTS: Readonly<AdamDefaults> = { ...Adam.DEFAULTS, weight_decay: 1e-2, decoupled_weight_decay: true };
 
   constructor(params: ParamsInput, options?: AdamWOptions) {
     if (options && typeof options === "object" && "decoupled_weight_decay" in options) {
       // PyTorch's AdamW.__init__ has no such argument.
-      throw new TypeError(msg.unknownOption("AdamW", "decoupled_weight_decay", Object.keys(ADAM_DEFAULTS).filter((k) => k !== "decoupled_weight_decay")));
+      const keys = Object.keys(Adam.DEFAULTS).filter((k) => k !== "decoupled_weight_decay");
+      throw new TypeError(msg.unknownOption("AdamW", "decoupled_weight_decay", keys));
     }
     super(params, options);
   }

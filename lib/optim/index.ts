@@ -1,6 +1,10 @@
 export { Optimizer, registerOptimizerStepPostHook, registerOptimizerStepPreHook } from "./optimizer.js";
 export { RemovableHandle } from "../utils/hooks.js";
+export type { Betas, Flag } from "./hyperparameters.js";
+export type { StateEntry, StateSpec } from "./param_state.js";
+export type { Kernel, KernelArrays, KernelFunction, KernelImplementation, KernelScalars } from "./parallel.js";
 export type {
+  CommonScalars,
   LoadStateDictPreHook,
   StateDictPostHook,
   StepArgs,
