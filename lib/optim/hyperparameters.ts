@@ -81,8 +81,7 @@ const GROUP_CHECKS: Array<(g: Record<string, unknown>) => [ErrorClass, string] |
 
 /** The check for `key`: the table's, or for a key it lacks one from the kind of its default. */
 function checkFor(key: string, defaultValue: unknown): Check {
-  const known = HYPERPARAMETER_CHECKS[key];
-  if (known) return known;
+  if (Object.prototype.hasOwnProperty.call(HYPERPARAMETER_CHECKS, key)) return HYPERPARAMETER_CHECKS[key];
   if (typeof defaultValue === "number") return anyNumber;
   if (typeof defaultValue === "boolean") return boolean;
   if (defaultValue === null) return flag;
@@ -104,8 +103,7 @@ export function checkHyperparameters(
   const fail = ([Err, text]: [ErrorClass, string]): never => {
     throw new Err(where + text);
   };
-  const foreign = Object.keys(group).filter((k) => !(k in defaults) && k in HYPERPARAMETER_CHECKS);
-  if (foreign.length) fail([ValueError, msg.foreignHyperparameters(optimizer, foreign, Object.keys(defaults))]);
+  checkNoForeignKeys(optimizer, defaults, group, where);
   for (const key of Object.keys(defaults)) {
     if (!(key in group)) continue;
     const problem = checkFor(key, defaults[key])(group[key], key, optimizer);
@@ -115,6 +113,15 @@ export function checkHyperparameters(
     const problem = check(group);
     if (problem) fail(problem);
   }
+}
+
+/**
+ * Rejects keys that are another optimizer's hyperparameters (in the table, not in `defaults`),
+ * naming them: an Adam group or state dict given to SGD.
+ */
+export function checkNoForeignKeys(optimizer: string, defaults: Readonly<Record<string, unknown>>, group: Record<string, unknown>, where = ""): void {
+  const foreign = Object.keys(group).filter((k) => !(k in defaults) && Object.prototype.hasOwnProperty.call(HYPERPARAMETER_CHECKS, k));
+  if (foreign.length) throw new ValueError(where + msg.foreignHyperparameters(optimizer, foreign, Object.keys(defaults)));
 }
 
 /** A hyperparameter PyTorch's `__setstate__` fills when an older checkpoint lacks it: a flag. */

@@ -6,7 +6,7 @@
 import { KeyError, ValueError } from "../errors.js";
 import type { Parameter } from "../nn/parameter.js";
 import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
-import { checkHyperparameters, copyValue, isFilledOnLoad } from "./hyperparameters.js";
+import { checkHyperparameters, checkNoForeignKeys, copyValue, isFilledOnLoad } from "./hyperparameters.js";
 import * as msg from "./messages.js";
 import type { ParamState, StateSpec } from "./param_state.js";
 
@@ -106,6 +106,8 @@ export function unpackStateDict<D extends Record<string, unknown>>(
 
   const groups = saved.map((raw, i) => {
     const g = raw as Record<string, unknown>;
+    // Another optimizer's dict first: its missing keys would only be a symptom.
+    checkNoForeignKeys(target.name, target.defaults, g, msg.inLoadedGroup(i));
     const next: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(g)) next[k] = k === "params" ? current[i].params : copyValue(v);
     if (current[i].param_names && !next.param_names) next.param_names = current[i].param_names;
