@@ -56,6 +56,7 @@ export interface CommonScalars {
 interface OptimizerClass {
   readonly name: string;
   readonly DEFAULTS?: Readonly<Record<string, unknown>>;
+  readonly FIXED?: Readonly<Record<string, unknown>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class's own defaults type
   readonly STATE?: StateSpec<any>;
 }
@@ -73,7 +74,8 @@ const NOTHING_CREATED: readonly string[] = Object.freeze([]);
  * group's hyperparameters (so changing `paramGroups[i].lr` takes effect) and runs the kernel
  * through the worker pool. A subclass declares, once:
  * - `static DEFAULTS`: its hyperparameters with PyTorch's keys and defaults (checked by the one
- *   table in `hyperparameters.ts` wherever a value enters);
+ *   table in `hyperparameters.ts` wherever a value enters); `static FIXED` for values the class
+ *   sets itself (not constructor options, forced on loaded groups);
  * - `static STATE`: its per-parameter state entries (`param_state.ts`);
  * - `kernel` (`parallel.ts`) and `scalars(group, state)`: the named scalars of one update.
  * An optimizer that is not element-wise overrides `_step()` instead.
@@ -108,6 +110,11 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    */
   constructor(params: ParamsInput, options?: Partial<D>) {
     const cls = this.#class;
+    if (cls.DEFAULTS && cls.FIXED && isPlainObject(options)) {
+      const fixed = Object.keys(options).find((k) => k in cls.FIXED!);
+      // Not an argument of the PyTorch constructor (AdamW has no decoupled_weight_decay).
+      if (fixed) throw new TypeError(msg.unknownOption(cls.name, fixed, Object.keys(cls.DEFAULTS).filter((k) => !(k in cls.FIXED!))));
+    }
     this.defaults = cls.DEFAULTS
       ? resolveOptions(cls.name, cls.DEFAULTS as D, options)
       : resolveOptions(cls.name, (options ?? {}) as D, undefined);
@@ -303,7 +310,10 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     const copy = isPlainObject(stateDict) ? ({ ...stateDict } as OptimizerStateDictInput) : stateDict;
     const sd = runReplacingHooks(this, this.#loadStateDictPreHooks.values(), copy as OptimizerStateDictInput);
     const cls = this.#class;
-    const { groups, state } = unpackStateDict({ name: cls.name, defaults: this.defaults, groups: this.paramGroups, stateSpec: cls.STATE ?? {} }, sd);
+    const { groups, state } = unpackStateDict(
+      { name: cls.name, defaults: this.defaults, fill: cls.DEFAULTS ?? this.defaults, fixed: cls.FIXED ?? {}, groups: this.paramGroups, stateSpec: cls.STATE ?? {} },
+      sd,
+    );
     this.paramGroups.splice(0, this.paramGroups.length, ...groups);
     this.state = state;
     for (const hook of [...this.#loadStateDictPostHooks.values()]) hook(this);

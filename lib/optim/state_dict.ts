@@ -71,7 +71,12 @@ export function packStateDict(groups: readonly ParamGroup[], state: Map<Paramete
 /** What an optimizer passes to `unpackStateDict`. */
 export interface LoadTarget<D> {
   name: string;
+  /** The optimizer's defaults: what its groups are checked against. */
   defaults: D;
+  /** What PyTorch's `__setstate__` fills a missing flag with: the class's signature defaults. */
+  fill: Readonly<Record<string, unknown>>;
+  /** Values forced on every loaded group (AdamW's `decoupled_weight_decay`). */
+  fixed: Readonly<Record<string, unknown>>;
   groups: readonly ParamGroup[];
   stateSpec: StateSpec<D>;
 }
@@ -116,8 +121,9 @@ export function unpackStateDict<D extends Record<string, unknown>>(
       // PyTorch's __setstate__ fills the flags an older version did not save (setdefault); a
       // missing value such as lr or betas is a KeyError at its first step there.
       if (!isFilledOnLoad(value)) throw new KeyError(msg.missingGroupKey(i, key));
-      next[key] = copyValue(value);
+      next[key] = copyValue(key in target.fill ? target.fill[key] : value);
     }
+    Object.assign(next, target.fixed);
     checkHyperparameters(target.name, target.defaults, next, msg.inLoadedGroup(i));
     for (const p of current[i].params) groupOf.set(p, next);
     return next as ParamGroup;
