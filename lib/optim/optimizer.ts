@@ -77,7 +77,7 @@ const NOTHING_CREATED: readonly string[] = Object.freeze([]);
  *   table in `hyperparameters.ts` wherever a value enters); `static FIXED` for values the class
  *   sets itself (not constructor options, forced on loaded groups);
  * - `static STATE`: its per-parameter state entries (`param_state.ts`);
- * - `kernel` (`parallel.ts`) and `scalars(group, state)`: the named scalars of one update.
+ * - `kernel` (`kernel.ts`) and `scalars(group, state)`: the named scalars of one update.
  * An optimizer that is not element-wise overrides `_step()` instead.
  *
  * @example
@@ -148,6 +148,9 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    */
   step(closure?: () => number): number | undefined {
     const args = runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], closure === undefined ? [] : [closure]);
+    // Groups can be edited directly (schedulers set lr): a bad value stops here, before any weight turns NaN.
+    const name = this.#class.name;
+    this.paramGroups.forEach((g, i) => checkHyperparameters(name, this.defaults, g, msg.inParamGroup(i)));
     const loss = this._step(...args);
     this.#stepCount++;
     for (const hook of [...this.#stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(this, args);

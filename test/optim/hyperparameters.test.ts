@@ -102,3 +102,17 @@ test("an option left undefined takes the default on every path", () => {
   assert.equal(opt.paramGroups[0].lr, 1e-3);
   assert.equal(opt.paramGroups[0].eps, 1e-8);
 });
+
+test("a bad value written straight into a group is rejected at the next step, before any weight changes", () => {
+  for (const entry of REGISTRY) {
+    const p = param();
+    const opt = new entry.cls([p], entry.options);
+    p.grad = tensor([0.1, 0.2, -0.3]);
+    opt.paramGroups[0].lr = "abc" as never;
+    const before = Array.from(p.data);
+    assertThrowsMessage(() => opt.step(), TypeError, msg.inParamGroup(0) + msg.hyperNotNumber("lr", "abc"));
+    assert.deepEqual(Array.from(p.data), before, entry.name);
+    opt.paramGroups[0].lr = NaN;
+    assertThrowsMessage(() => opt.step(), ValueError, msg.inParamGroup(0) + msg.invalidLr(NaN));
+  }
+});
