@@ -1,7 +1,7 @@
 import { full } from "../tensor/tensor.js";
 import type { Flag } from "./hyperparameters.js";
 import { Optimizer, type ParamGroupInput } from "./optimizer.js";
-import { defineKernel } from "./kernel.js";
+import { defineKernel } from "./parallel.js";
 import { stepCounter, type ParamState, type StateSpec } from "./param_state.js";
 
 const DEFAULTS = {

@@ -13,7 +13,7 @@
  * store. Rounding every intermediate instead costs 2x in V8 and moves no result by more than a
  * float32 ulp or two (the parity tests compare at float32 precision).
  */
-import { defineKernel } from "./kernel.js";
+import { defineKernel } from "./parallel.js";
 
 export const adamKernel = defineKernel(
   "adam",

@@ -15,7 +15,7 @@ import {
   type StepPostHook,
   type StepPreHook,
 } from "./optimizer_hooks.js";
-import { runKernel, type Kernel, type KernelScalars } from "./kernel.js";
+import { runKernel, type Kernel, type KernelScalars } from "./parallel.js";
 import type { ParamState, StateSpec } from "./param_state.js";
 import {
   isPlainObject,

@@ -1,6 +1,6 @@
 import type { Flag } from "./hyperparameters.js";
 import { Optimizer } from "./optimizer.js";
-import { defineKernel } from "./kernel.js";
+import { defineKernel } from "./parallel.js";
 import { onlyWhen, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
 const DEFAULTS = {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { nn, optim, tensor, Tensor, ValueError } from "../../lib/index.js";
 import type { Betas } from "../../lib/optim/hyperparameters.js";
 import * as msg from "../../lib/optim/messages.js";
-import { defineKernel } from "../../lib/optim/kernel.js";
+import { defineKernel } from "../../lib/optim/parallel.js";
 import { zeros, type ParamState, type StateSpec } from "../../lib/optim/param_state.js";
 import { assertThrowsMessage } from "../util.js";
 
