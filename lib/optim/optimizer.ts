@@ -77,7 +77,7 @@ const NOTHING_CREATED: readonly string[] = Object.freeze([]);
  *   table in `hyperparameters.ts` wherever a value enters); `static FIXED` for values the class
  *   sets itself (not constructor options, forced on loaded groups);
  * - `static STATE`: its per-parameter state entries (`param_state.ts`);
- * - `kernel` (`kernel.ts`) and `scalars(group, state)`: the named scalars of one update.
+ * - `kernel` (`parallel.ts`) and `scalars(group, state)`: the named scalars of one update.
  * An optimizer that is not element-wise overrides `_step()` instead.
  *
  * @example
