@@ -132,7 +132,11 @@ export class CyclicLR extends LRScheduler {
 
   /** The amplitude scaling at `x` (cycle number or iteration). */
   scaleFn(x: number): number {
-    if (this._scale_fn_custom !== null) return C.lambdaValue("scale_fn", 0, x, this._scale_fn_custom(x));
+    if (this._scale_fn_custom !== null) {
+      const v = this._scale_fn_custom(x);
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(msg.scaleFnResult(x, v));
+      return v;
+    }
     if (this.mode === "triangular") return 1.0;
     if (this.mode === "triangular2") return 1 / 2.0 ** (x - 1);
     return this.gamma ** x;

@@ -176,8 +176,11 @@ export abstract class LRScheduler {
    */
   step(epoch?: number): void {
     if (this._stepCount === 1) this.warnIfOptimizerNotStepped();
+    if (epoch !== undefined) {
+      C.nonNegativeInteger("epoch", epoch, 0);
+      warnEpochDeprecated();
+    }
     this._stepCount++;
-    if (epoch !== undefined) warnEpochDeprecated();
     this._updateLr(epoch);
   }
 

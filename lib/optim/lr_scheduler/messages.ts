@@ -220,6 +220,7 @@ export const simulateTooLarge = (steps: number, series: number, limit: number) =
 export const lrScaleNotNumber = (group: number, given: unknown) =>
   `param group ${group} has lr_scale ${describeValue(given)} (expected a finite number; timm multiplies the lr by it)`;
 
-export const epochArgument = (given: unknown) =>
-  `step(epoch): epoch must be a non-negative integer, got ${describeValue(given)}`;
+
 export const previewNotScheduler = (given: unknown) => `previewTrace() expects an LRScheduler, got ${kindOf(given)}`;
+export const scaleFnResult = (x: number, given: unknown) =>
+  `scale_fn returned ${describeValue(given)} for ${x} (expected a finite number)`;
