@@ -45,7 +45,9 @@ const FOREIGN_KEYS = ["verbose", "anneal_func", "_scale_fn_ref"];
 /** The base bookkeeping, as `LRScheduler.__init__` leaves it in PyTorch's `__dict__`. */
 export const BASE_STATE: StateSpec = {
   base_lrs: C.perGroupList(C.finite),
-  last_epoch: { check: C.epoch, field: "lastEpoch" },
+  // Any integer: a composite's undo can leave a child at -2 (PyTorch's ParamwiseScheduler over a
+  // SequentialLR), while a constructor's last_epoch must be >= -1.
+  last_epoch: { check: C.integer, field: "lastEpoch" },
   _step_count: { check: C.nonNegativeInteger, field: "_stepCount" },
   _last_lr: { check: C.perGroupList(C.finite), field: "_lastLr" },
   _get_lr_called_within_step: { check: C.boolean, field: "_getLrCalledWithinStep" },

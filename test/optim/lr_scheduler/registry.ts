@@ -95,7 +95,7 @@ const sched = (Cls: unknown, valid: Record<string, unknown>) => (opt: S.Optimize
   new (Cls as new (o: S.OptimizerLike, x: unknown) => S.LRScheduler)(opt, { ...valid, ...over });
 
 const BASE_STATE: Record<string, Expect> = {
-  last_epoch: "epoch",
+  last_epoch: "integer",
   _step_count: "nonNegativeInteger",
   base_lrs: "perGroupNumbers",
   _last_lr: "perGroupNumbers",
@@ -275,7 +275,7 @@ export const REGISTRY: Entry[] = [
       schedulers: [["not an array", 0.5, T, () => msg.schedulersNotArray("SequentialLR", 0.5)], ["empty", [], V, () => msg.noSchedulers("SequentialLR")]],
       last_epoch: "epoch",
     },
-    state: { last_epoch: "epoch", _last_lr: "perGroupNumbers", _milestones: [["string", "x", T, (n) => msg.notAList(n, "x")]] },
+    state: { last_epoch: "integer", _last_lr: "perGroupNumbers", _milestones: [["string", "x", T, (n) => msg.notAList(n, "x")]] },
   },
   {
     name: "ChainedScheduler",
