@@ -59,7 +59,7 @@ function groupLines(s: LRScheduler): GroupLine[] {
 export function schedulerText(s: LRScheduler): string {
   const lines = [s.toString(), `  last_epoch: ${s.lastEpoch}`];
   for (const g of groupLines(s)) {
-    const scale = g.scale !== undefined ? ` = ${formatValue(g.lr / g.scale)} × lr_scale ${formatValue(g.scale)}` : "";
+    const scale = g.scale !== undefined ? `, lr_scale ${formatValue(g.scale)} applied` : "";
     lines.push(`  group ${g.name}: lr ${formatValue(g.lr)}${scale} (base ${formatValue(g.base)})${g.extra ? `, ${g.extra[0]} ${formatValue(g.extra[1])}` : ""}`);
   }
   return lines.join("\n");

@@ -169,7 +169,7 @@ describe("lr_scale", () => {
       ["0", "0.1", "0.25", "0.025"],
       ["1 · head", "0.01", "", "0.01"],
     ]);
-    assert.match(String(b.data["text/plain"]), /group 0: lr 0\.025 = 0\.1 × lr_scale 0\.25 \(base 0\.1\)/);
+    assert.match(String(b.data["text/plain"]), /group 0: lr 0\.025, lr_scale 0\.25 applied \(base 0\.1\)/);
     // The preview plots the effective lrs.
     assert.equal(previewTrace(sched, 3)!.lr[0][0], 0.025);
     const plain = new optim.lr_scheduler.CosineLRScheduler(sgd(), { t_initial: 10, use_lr_scale: false });

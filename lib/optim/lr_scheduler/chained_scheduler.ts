@@ -26,6 +26,7 @@ export class ChainedScheduler extends CompositeScheduler {
     const last = this._schedulers[this._schedulers.length - 1];
     this._lastLr = last.optimizer.paramGroups.map((g) => g.lr);
     this.base_lrs = this._schedulers[0].base_lrs.slice();
+    this.afterLoad();
   }
 
   // PyTorch's ChainedScheduler does not call LRScheduler.__init__: its state is _last_lr (and _schedulers).
@@ -36,6 +37,13 @@ export class ChainedScheduler extends CompositeScheduler {
   override step(): void {
     for (const s of this._schedulers) s.step();
     this._lastLr = this._schedulers[this._schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
+    this.afterLoad();
+  }
+
+  // Porting note: PyTorch's ChainedScheduler has no last_epoch; `lastEpoch` here is the first
+  // scheduler's, so that displays can say where the schedule is (it is not state).
+  protected override afterLoad(): void {
+    this.lastEpoch = this._schedulers[0].lastEpoch;
   }
 
   protected override rebuild(optimizer: OptimizerLike, children: LRScheduler[]): ChainedScheduler {

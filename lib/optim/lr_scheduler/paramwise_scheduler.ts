@@ -33,6 +33,12 @@ export class ParamwiseScheduler extends CompositeScheduler {
     this._lastLr = opt.paramGroups.map((g) => g.lr);
   }
 
+  // Porting note: PyTorch's ParamwiseScheduler has no last_epoch; `lastEpoch` here is the first
+  // scheduler's, so that displays can say where the schedule is (it is not state).
+  protected override afterLoad(): void {
+    this.lastEpoch = this._schedulers[0].lastEpoch;
+  }
+
   // PyTorch's ParamwiseScheduler does not call LRScheduler.__init__ but takes the initial step.
   protected override stateSpec(): StateSpec {
     return { _step_count: BASE_STATE._step_count, _is_initial: BASE_STATE._is_initial, _last_lr: BASE_STATE._last_lr };
@@ -49,6 +55,7 @@ export class ParamwiseScheduler extends CompositeScheduler {
     }
     groups.forEach((g, i) => (g.lr = this._schedulers[i].getLastLr()[i]));
     this._lastLr = groups.map((g) => g.lr);
+    this.afterLoad();
   }
 
   protected override rebuild(_optimizer: OptimizerLike, children: LRScheduler[]): ParamwiseScheduler {

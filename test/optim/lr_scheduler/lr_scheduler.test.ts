@@ -366,3 +366,20 @@ test("composite state dicts have current PyTorch's keys (their __init__ does not
     "mode_worse", "num_bad_epochs", "patience", "threshold", "threshold_mode",
   ]);
 });
+
+test("ChainedScheduler and ParamwiseScheduler report their first scheduler's lastEpoch (displays start there)", () => {
+  const opt = makeOptimizer("sgd");
+  const chained = new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.5, total_iters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+  const o2 = makeOptimizer("sgd");
+  const pw = new S.ParamwiseScheduler([new S.StepLR(o2, { step_size: 2 }), new S.ExponentialLR(o2, { gamma: 0.9 }), new S.ConstantLR(o2)]);
+  assert.equal(chained.lastEpoch, 0);
+  assert.equal(pw.lastEpoch, 0);
+  for (let i = 0; i < 3; i++) {
+    opt.step();
+    chained.step();
+    o2.step();
+    pw.step();
+  }
+  assert.equal(chained.lastEpoch, 3);
+  assert.equal(pw.lastEpoch, 3);
+});
