@@ -16,20 +16,87 @@ import { Worker } from "node:worker_threads";
 import { RuntimeError } from "../errors.js";
 
 /**
- * An element-wise kernel over `[start, end)` of its arrays (parameter, gradient, up to three
- * state arrays, `null` where unused) with its scalars. It must be self-contained: it may use
- * globals such as `Math`, nothing from its module, because workers compile its source text.
+ * The arrays a kernel updates, by name: the parameter, its gradient, and each state array under
+ * its PyTorch key (`exp_avg`, `momentum_buffer`, ...), `null` where the group does not use it.
  */
-export type Kernel<C = Float32Array | null, D = Float32Array | null, E = Float32Array | null> = (
-  p: Float32Array,
-  g: Float32Array,
-  c: C,
-  d: D,
-  e: E,
+export type KernelArrays<A extends string = string> = { param: Float32Array; grad: Float32Array } & {
+  [K in A]: Float32Array | null;
+};
+
+/** A kernel's scalars, by name (`lr`, `beta1`, `step_size`, ...); flags are 0 or 1. */
+export type KernelScalars<S extends string = string> = { readonly [K in S]: number };
+
+/**
+ * One implementation of an element-wise kernel: updates elements `[start, end)` of its arrays.
+ * A `threaded` implementation must be self-contained (it may use globals such as `Math`, nothing
+ * from its module), because worker threads compile its source text and run chunks of the call.
+ */
+export type KernelFunction<A extends string = string, S extends string = string> = (
+  arrays: KernelArrays<A>,
+  scalars: KernelScalars<S>,
   start: number,
   end: number,
-  scalars: Float64Array,
 ) => void;
+
+/** One way to run a kernel (plain JavaScript, or later WebAssembly SIMD). */
+export interface KernelImplementation<A extends string = string, S extends string = string> {
+  /** Short name, e.g. `"js"` or `"wasm-simd"`; `runKernel`'s `implementation` option selects by it. */
+  readonly name: string;
+  readonly run: KernelFunction<A, S>;
+  /** Whether worker threads may run chunks of a call (the function's source is self-contained). */
+  readonly threaded: boolean;
+  /** Whether this implementation takes this call (feature detection, sizes); absent: every call. */
+  readonly accepts?: (arrays: KernelArrays<A>, n: number) => boolean;
+}
+
+/**
+ * An optimizer's element-wise update, declared once with the names of its state arrays and
+ * scalars. Implementations are tried in order and the first that accepts a call runs it; the
+ * last is the plain JavaScript reference, which accepts every call. Every implementation must
+ * give bit-identical results (the parity and threading tests hold each one to the reference).
+ */
+export interface Kernel<A extends string = string, S extends string = string> {
+  readonly name: string;
+  /** State arrays by PyTorch key, in a fixed order (what a WebAssembly version packs by position). */
+  readonly state: readonly A[];
+  /** Scalar names, in a fixed order. */
+  readonly scalars: readonly S[];
+  readonly implementations: readonly KernelImplementation<A, S>[];
+}
+
+/**
+ * Declares a kernel from its plain JavaScript implementation (self-contained, so threaded).
+ *
+ * @example
+ * const sgdKernel = defineKernel("sgd", ["momentum_buffer"], ["lr", "momentum"], (a, s, start, end) => { ... });
+ */
+export function defineKernel<A extends string, S extends string>(
+  name: string,
+  state: readonly A[],
+  scalars: readonly S[],
+  js: KernelFunction<A, S>,
+): Kernel<A, S> {
+  return { name, state, scalars, implementations: [{ name: "js", run: js, threaded: true }] };
+}
+
+/**
+ * Adds a faster implementation in front of a kernel's existing ones (it must give the reference's
+ * results bit for bit). Returns a function that takes it out again.
+ *
+ * @example
+ * const undo = addKernelImplementation(adamKernel, { name: "wasm-simd", run, threaded: false });
+ */
+export function addKernelImplementation<A extends string, S extends string>(
+  kernel: Kernel<A, S>,
+  implementation: KernelImplementation<A, S>,
+): () => void {
+  const list = kernel.implementations as KernelImplementation<A, S>[];
+  list.unshift(implementation);
+  return () => {
+    const i = list.indexOf(implementation);
+    if (i >= 0 && i < list.length - 1) list.splice(i, 1);
+  };
+}
 
 /** Below this many elements per call the hand-off costs more than it saves. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
@@ -87,7 +154,7 @@ parentPort.on("message", (job) => {
   const run = (start, end) => {
     if (failed) return;
     try {
-      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars);
+      kernel(arrays, scalars, start, end);
     } catch (e) {
       failed = true;
       Atomics.store(control, 2, 1);
@@ -108,7 +175,7 @@ let pool: PoolWorker[] | null = null;
 let jobCounter = 0;
 const control = new Int32Array(new SharedArrayBuffer(12));
 let poolFailed = false;
-const kernelIds = new Map<Kernel<never, never, never>, number>();
+const kernelIds = new Map<KernelFunction<never, never>, number>();
 
 /**
  * Sets how many threads optimizer steps on large parameters use (PyTorch's
@@ -157,23 +224,61 @@ function workers(count: number): PoolWorker[] | null {
   return pool;
 }
 
+function isFloat32OrNull(a: unknown): a is Float32Array | null {
+  return a === null || a instanceof Float32Array;
+}
+
+/** The implementation that runs this call: the one named, or the first that accepts it. */
+function choose<A extends string, S extends string>(
+  kernel: Kernel<A, S>,
+  arrays: KernelArrays<A>,
+  n: number,
+  name: string | undefined,
+): KernelImplementation<A, S> {
+  if (name !== undefined) {
+    const chosen = kernel.implementations.find((impl) => impl.name === name);
+    if (!chosen) {
+      throw new RangeError(`kernel '${kernel.name}' has no implementation '${name}' (has ${kernel.implementations.map((i) => i.name).join(", ")})`);
+    }
+    return chosen;
+  }
+  return kernel.implementations.find((impl) => !impl.accepts || impl.accepts(arrays, n)) ?? kernel.implementations[kernel.implementations.length - 1];
+}
+
 /**
- * Runs `kernel` over all elements of `arrays` (same length), on several threads when it pays.
- * Returns the number of threads that took part (1: the plain loop).
+ * Runs `kernel` over all elements of `arrays` (same length), on several threads when it pays and
+ * the chosen implementation allows. `scalars` must hold every name the kernel declares.
+ * Returns the number of threads that took part (1: one plain call).
+ *
+ * @example
+ * runKernel(sgdKernel, { param: p.data, grad: g.data, momentum_buffer: null }, { lr: 0.1, ... });
  */
-export function runKernel<C extends Float32Array | null, D extends Float32Array | null, E extends Float32Array | null>(
-  kernel: Kernel<C, D, E>,
-  arrays: [Float32Array, Float32Array, C, D, E],
-  scalars: Float64Array,
+export function runKernel<A extends string, S extends string>(
+  kernel: Kernel<A, S>,
+  arrays: KernelArrays<A>,
+  scalars: KernelScalars<S>,
+  options: { implementation?: string } = {},
 ): number {
-  const n = arrays[0].length;
-  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
-  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
+  const n = arrays.param.length;
+  for (const key of ["param", "grad", ...kernel.state] as const) {
+    const a = (arrays as Record<string, unknown>)[key];
+    if (!isFloat32OrNull(a) || (a !== null && a.length !== n) || (a === null && (key === "param" || key === "grad"))) {
+      throw new RangeError(`kernel '${kernel.name}': array '${key}' must be a Float32Array of length ${n}${key === "param" || key === "grad" ? "" : " or null"}`);
+    }
+  }
+  for (const key of kernel.scalars) {
+    if (typeof scalars[key] !== "number") throw new TypeError(`kernel '${kernel.name}': scalar '${key}' must be a number, got ${typeof scalars[key]}`);
+  }
+  const impl = choose(kernel, arrays, n, options.implementation);
+  const run = impl.run;
+  const all = [arrays.param, arrays.grad, ...kernel.state.map((k) => arrays[k])];
+  const parts = impl.threaded ? Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2))) : 1;
+  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && all.every(isShared) ? workers(parts - 1) : null;
   if (ws === null) {
-    kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], 0, n, scalars);
+    run(arrays, scalars, 0, n);
     return 1;
   }
-  const key = kernel as unknown as Kernel<never, never, never>;
+  const key = run as unknown as KernelFunction<never, never>;
   let id = kernelIds.get(key);
   if (id === undefined) kernelIds.set(key, (id = kernelIds.size));
   const unit = Math.max(16, Math.ceil(n / UNIT_MASK / 16) * 16);
@@ -185,7 +290,7 @@ export function runKernel<C extends Float32Array | null, D extends Float32Array 
   Atomics.store(control, 1, 0);
   Atomics.store(control, 2, 0);
   Atomics.store(control, 0, job << JOB_SHIFT);
-  const source = kernel.toString();
+  const source = run.toString();
   for (const w of ws) {
     const message = { id, source: w.known.has(id) ? undefined : source, arrays, n, unit, total, divisor, minUnits, job, scalars, control };
     w.worker.postMessage(message);
@@ -195,15 +300,15 @@ export function runKernel<C extends Float32Array | null, D extends Float32Array 
   // After a failure the remaining chunks are claimed but skipped, so no chunk of this job is
   // still running when the next job starts.
   let failure: unknown = null;
-  const run = (start: number, end: number) => {
+  const chunk = (start: number, end: number) => {
     if (failure !== null) return;
     try {
-      kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars);
+      run(arrays, scalars, start, end);
     } catch (e) {
       failure = e;
     }
   };
-  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, run));
+  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, chunk));
   // Wait for chunks other threads are still running.
   for (let done = Atomics.load(control, 1); done < total; done = Atomics.load(control, 1)) {
     if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
