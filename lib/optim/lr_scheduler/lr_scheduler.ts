@@ -7,13 +7,16 @@ import { copyData, formatDescription, type OptionEntry } from "./options.js";
 
 /**
  * What a scheduler needs from an optimizer: its param groups. `defaults` tells momentum-cycling
- * schedulers whether the optimizer is SGD-like (`momentum`) or Adam-like (`betas`); `stepCount`
- * lets a scheduler warn when it is stepped before the optimizer. Every `optim.Optimizer` is one.
+ * schedulers whether the optimizer is SGD-like (`momentum`) or Adam-like (`betas`);
+ * `registerStepPostHook` (or, without it, `stepCount`) lets a scheduler warn when it is stepped
+ * before the optimizer. Every `optim.Optimizer` is one.
  */
 export interface OptimizerLike {
   readonly paramGroups: ParamGroup[];
   readonly defaults?: Readonly<Record<string, unknown>>;
   readonly stepCount?: number;
+  /** PyTorch's `register_step_post_hook`: runs `hook` after every `step()`; returns a removable handle. */
+  registerStepPostHook?(hook: (optimizer: never, args: never) => void): { remove(): void };
 }
 
 /** What `simulate` records besides the lr: SGD momentum or Adam's `betas[0]`. */
@@ -60,6 +63,21 @@ function entryOf(e: Check | StateEntry): StateEntry {
 
 // One warning per optimizer (Python shows a warning once per call site).
 const warnedOptimizers = new WeakSet<object>();
+/**
+ * Optimizers watched by a step post-hook (PyTorch's `_opt_called` flag): `false` until their first
+ * `step()` after a scheduler was attached, then `true` (and the one-shot hook removes itself).
+ */
+const optimizerStepped = new WeakMap<object, boolean>();
+
+/** Registers, once per optimizer, the hook that notes its first step (PyTorch patches `step`). */
+function watchOptimizerSteps(optimizer: OptimizerLike): void {
+  if (typeof optimizer.registerStepPostHook !== "function" || optimizerStepped.has(optimizer)) return;
+  optimizerStepped.set(optimizer, false);
+  const handle = optimizer.registerStepPostHook(() => {
+    optimizerStepped.set(optimizer, true);
+    handle.remove();
+  });
+}
 let warnedEpoch = false;
 
 /** Emits PyTorch's epoch-deprecation warning, once per process. */
@@ -119,6 +137,7 @@ export abstract class LRScheduler {
   constructor(optimizer: OptimizerLike, ...options: [options?: unknown]) {
     checkOptimizer(optimizer);
     this.optimizer = optimizer;
+    watchOptimizerSteps(optimizer);
     this.#options = options.length > 0 ? copyData(options[0]) : NO_OPTIONS;
   }
 
@@ -208,11 +227,15 @@ export abstract class LRScheduler {
   }
 
   // Porting note: PyTorch patches `optimizer.step` to notice the call (1.13 counted
-  // `optimizer._step_count`, current PyTorch sets `_opt_called`); paramlab's Optimizer counts its
-  // steps itself (`stepCount`). PyTorch's `verbose` argument (deprecated) is not ported.
+  // `optimizer._step_count`, current PyTorch sets `_opt_called`); paramlab registers a step
+  // post-hook instead (an optimizer-like object without hooks is judged by its `stepCount`).
+  // PyTorch's `verbose` argument (deprecated) is not ported.
   protected warnIfOptimizerNotStepped(): void {
     const opt = this.optimizer;
-    if (typeof opt.stepCount !== "number" || opt.stepCount >= 1 || warnedOptimizers.has(opt)) return;
+    const stepped = optimizerStepped.has(opt)
+      ? optimizerStepped.get(opt) === true
+      : typeof opt.stepCount !== "number" || opt.stepCount >= 1;
+    if (stepped || warnedOptimizers.has(opt)) return;
     warnedOptimizers.add(opt);
     process.emitWarning(msg.stepBeforeOptimizer(), "UserWarning");
   }

@@ -59,6 +59,35 @@ test("scheduler.step() before optimizer.step() warns once, with PyTorch's text",
   assert.deepEqual(again, []);
 });
 
+test("the step-order warning follows the optimizer's step post-hook: only steps after the scheduler attaches count, as in PyTorch", async () => {
+  // PyTorch wraps optimizer.step when a scheduler is built and sets _opt_called when it runs:
+  // an optimizer stepped before the scheduler existed, then not again, still gets the warning.
+  const opt = makeOptimizer("sgd");
+  opt.step();
+  const s = new S.ExponentialLR(opt, { gamma: 0.9 });
+  const seen = await warningsDuring(() => {
+    s.step();
+    s.step();
+  });
+  assert.deepEqual(seen, [msg.stepBeforeOptimizer()]);
+  // A second optimizer stepped after the scheduler attaches: no warning, and the one-shot hook
+  // removed itself (later steps still work, nothing is left on the optimizer).
+  const opt2 = makeOptimizer("sgd");
+  const s2 = new S.ExponentialLR(opt2, { gamma: 0.9 });
+  let calls = 0;
+  opt2.registerStepPostHook(() => calls++);
+  assert.deepEqual(
+    await warningsDuring(() => {
+      for (let i = 0; i < 3; i++) {
+        opt2.step();
+        s2.step();
+      }
+    }),
+    [],
+  );
+  assert.equal(calls, 3);
+});
+
 test("no warning when the optimizer steps first; getLr() outside step() warns", async () => {
   const opt = makeOptimizer("sgd");
   const s = new S.ExponentialLR(opt, { gamma: 0.9 });
