@@ -176,3 +176,35 @@ describe("lr_scale", () => {
     assert.doesNotMatch(String((await toMimeBundle(plain)).data["text/html"]), /lr_scale<\/th>/);
   });
 });
+
+describe("custom schedulers", () => {
+  class Halving extends optim.lr_scheduler.LRScheduler {
+    constructor(opt: optim.lr_scheduler.OptimizerLike, readonly every: number) {
+      super(opt, every);
+      this.initialize();
+    }
+    getLr() {
+      return this.base_lrs.map((b) => b * 0.5 ** Math.floor(this.lastEpoch / this.every));
+    }
+  }
+  class NoOptions extends optim.lr_scheduler.LRScheduler {
+    constructor(opt: optim.lr_scheduler.OptimizerLike) {
+      super(opt);
+      this.initialize();
+    }
+    getLr() {
+      return this.base_lrs;
+    }
+  }
+  it("are previewed from their constructor's arguments, or say why not", async () => {
+    const opt = sgd();
+    const s = new Halving(opt, 2);
+    opt.step();
+    s.step();
+    // epochs 1..4: 0.1 * 0.5^floor(e / 2)
+    assert.deepEqual(Array.from(previewTrace(s, 4)!.lr[0]), [0.1, 0.05, 0.05, 0.025]);
+    const n = new NoOptions(sgd());
+    assert.throws(() => previewTrace(n), { name: "TypeError", message: /^NoOptions cannot be copied for a preview: pass its options to super\(optimizer, options\)/ });
+    assert.match(String((await toMimeBundle(n)).data["text/html"]), /No preview: NoOptions cannot be copied/);
+  });
+});

@@ -16,7 +16,7 @@ export interface OptimizerLike {
   readonly defaults?: Readonly<Record<string, unknown>>;
   readonly stepCount?: number;
   /** PyTorch's `register_step_post_hook`: runs `hook` after every `step()`; returns a removable handle. */
-  registerStepPostHook?(hook: (optimizer: never, args: never) => void): { remove(): void };
+  registerStepPostHook?(hook: () => void): { remove(): void };
 }
 
 /** What `simulate` records besides the lr: SGD momentum or Adam's `betas[0]`. */
@@ -105,9 +105,10 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
  * has one, `getClosedFormLr()`, used by `step(epoch)`.
  *
  * @example
- * // a custom schedule: halve the lr every `every` steps
+ * // a custom schedule: halve the lr every `every` steps (passing the constructor's second
+ * // argument to super() lets displays preview a copy: new Halving(copyOfOpt, every))
  * class Halving extends optim.lr_scheduler.LRScheduler {
- *   constructor(opt: OptimizerLike, readonly every: number) { super(opt); this.initialize(); }
+ *   constructor(opt: OptimizerLike, readonly every: number) { super(opt, every); this.initialize(); }
  *   getLr() { return this.base_lrs.map((b) => b * 0.5 ** Math.floor(this.lastEpoch / this.every)); }
  * }
  * const sched = new Halving(opt, 10);   // opt.paramGroups[0].lr = 0.1

@@ -125,8 +125,6 @@ export const steppedPastTotal = (stepNum: number, total: number) =>
 // ---- CosineAnnealingWarmRestarts ----------------------------------------------------------------
 
 export const tMult = (given: unknown) => `Expected integer T_mult >= 1, but got ${describeValue(given)}`;
-export const etaMin = (given: unknown) =>
-  `Expected float or int eta_min, but got ${describeValue(given)} of type ${kindOf(given)}`;
 export const negativeEpoch = (given: unknown) => `Expected non-negative epoch, but got ${describeValue(given)}`;
 
 // ---- BatchSizeLRScheduler -----------------------------------------------------------------------
@@ -153,8 +151,6 @@ export const minLrBoth = () => "Only one of min_lr or min_lr_rate should be set"
 export const minLrNeither = () => "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`";
 export const timmNoiseRange = (given: unknown) =>
   `noise_range_t must be a number or an array of two numbers, got ${describeValue(given)}`;
-export const timmPositive = (name: string, given: unknown) => `${name} must be > 0, got ${describeValue(given)}`;
-export const timmNonNegative = (name: string, given: unknown) => `${name} must be >= 0, got ${describeValue(given)}`;
 
 // ---- simulate -----------------------------------------------------------------------------------
 

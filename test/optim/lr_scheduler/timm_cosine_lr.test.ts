@@ -60,7 +60,7 @@ test("timm CosineLRScheduler: warmup sets warmup_lr_init at construction; lr_sca
   assertRel(opt.paramGroups[0].lr, 0.001 + (0.1 - 0.001) / 2, "warmup");
   assertRel(opt.paramGroups[1].lr, (0.001 + (0.05 - 0.001) / 2) * 0.5, "lr_scale");
   assert.match(String(s), /^CosineLRScheduler\(t_initial=10, warmup_t=2, warmup_lr_init=0.001\)$/);
-  assertThrowsMessage(() => new S.CosineLRScheduler(makeOptimizer("sgd"), { t_initial: 0 }), ValueError, msg.timmPositive("t_initial", 0));
+  assertThrowsMessage(() => new S.CosineLRScheduler(makeOptimizer("sgd"), { t_initial: 0 }), ValueError, msg.positiveNumber("t_initial", 0));
 });
 
 
