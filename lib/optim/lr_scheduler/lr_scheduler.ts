@@ -301,8 +301,11 @@ export abstract class LRScheduler {
     const writes: [string, unknown][] = [];
     for (const [key, value] of Object.entries(stateDict)) {
       if (key === "optimizer") throw new ValueError(msg.stateDictOptimizer(cls));
-      if (FOREIGN_KEYS.includes(key)) continue;
-      if (!Object.prototype.hasOwnProperty.call(spec, key)) throw new ValueError(msg.unexpectedStateKey(cls, key, Object.keys(spec)));
+      const own = Object.prototype.hasOwnProperty.call(spec, key);
+      // Bookkeeping another version keeps for this scheduler (1.13's `verbose`; base keys such as
+      // `_step_count` that paramlab's composites saved before their state followed PyTorch's).
+      if (!own && (FOREIGN_KEYS.includes(key) || Object.prototype.hasOwnProperty.call(BASE_STATE, key))) continue;
+      if (!own) throw new ValueError(msg.unexpectedStateKey(cls, key, Object.keys(spec)));
       const entry = entryOf(spec[key]);
       const checked = entry.check(key, value, n);
       if (entry.assign !== false) writes.push([entry.field ?? key, copyData(checked)]);

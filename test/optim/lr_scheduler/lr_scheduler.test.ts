@@ -412,3 +412,12 @@ test("ChainedScheduler and ParamwiseScheduler report their first scheduler's las
   assert.equal(chained.lastEpoch, 3);
   assert.equal(pw.lastEpoch, 3);
 });
+
+test("loadStateDict ignores bookkeeping keys other versions saved (1.13's verbose, base keys of composites)", () => {
+  const opt = makeOptimizer("sgd");
+  const s = new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.5, total_iters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+  const state = s.stateDict();
+  const before = JSON.stringify(state);
+  s.loadStateDict({ ...state, verbose: false, base_lrs: [1, 2, 3], _step_count: 4, last_epoch: 9, _get_lr_called_within_step: false });
+  assert.equal(JSON.stringify(s.stateDict()), before);
+});
