@@ -256,6 +256,11 @@ export class SchedulePlot {
         lines.push(`  ${label}: empty`);
         continue;
       }
+      if (st.bad === st.n) {
+        // No finite sample: there is no max or min to report (not "max -Infinity · min Infinity").
+        lines.push(`  ${label}: no finite value (${formatCount(st.n)} non-finite, starting ${formatShort(st.first)}), nothing drawn`);
+        continue;
+      }
       lines.push(
         `  ${label}: start ${formatShort(st.first)} · max ${formatShort(st.max)} at step ${formatCount(st.maxAt + first)}` +
           ` · min ${formatShort(st.min)} at step ${formatCount(st.minAt + first)} · end ${formatShort(st.last)}` +

@@ -126,3 +126,18 @@ describe("schedule plots", () => {
     assert.deepEqual(Object.keys(b.data).sort(), ["application/vnd.vegalite.v5+json", "text/plain"]);
   });
 });
+
+describe("schedule plot text with no finite value", () => {
+  it("says so instead of printing max -Infinity and min Infinity", () => {
+    const trace: ScheduleTrace = {
+      steps: 3,
+      groupNames: ["group 0"],
+      lr: [new Float64Array([NaN, NaN, NaN])],
+      scheduler: "Custom",
+      description: "Custom()",
+    };
+    const text = plotSchedule(trace).toString();
+    assert.doesNotMatch(text, /Infinity/);
+    assert.match(text, /group 0: no finite value \(3 non-finite, starting NaN\), nothing drawn/);
+  });
+});

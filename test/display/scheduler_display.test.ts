@@ -100,6 +100,11 @@ describe("scheduler previews match simulate() for every scheduler", () => {
     ["ChainedScheduler", (o) => new S.ChainedScheduler([new S.ConstantLR(o, { factor: 0.5, total_iters: 4 }), new S.ExponentialLR(o, { gamma: 0.9 })]), sgd],
     ["HF cosine with warmup", (o) => S.getCosineScheduleWithWarmup(o, { num_warmup_steps: 5, num_training_steps: 40 }), sgd],
     ["timm CosineLRScheduler", (o) => new S.CosineLRScheduler(o, { t_initial: 20, warmup_t: 3, warmup_lr_init: 1e-4 }), sgd],
+    ["ParamwiseScheduler", (o) => new S.ParamwiseScheduler([new S.StepLR(o, { step_size: 4, gamma: 0.5 }), new S.ExponentialLR(o, { gamma: 0.9 })]), sgd],
+    ["SequentialLR in ParamwiseScheduler", (o) => new S.ParamwiseScheduler([
+      new S.SequentialLR(o, { schedulers: [new S.LinearLR(o, { start_factor: 0.5, total_iters: 4 }), new S.ExponentialLR(o, { gamma: 0.9 })], milestones: [4] }),
+      new S.CosineAnnealingLR(o, { T_max: 20 }),
+    ]), sgd],
   ];
   for (const [name, build, makeOpt] of builds) {
     it(name, async () => {
@@ -126,4 +131,80 @@ describe("scheduler previews match simulate() for every scheduler", () => {
       if (m && gm) for (let i = 0; i < n; i++) assert.ok(Math.abs(gm[0][i] - m[0][i]) <= 1e-12);
     });
   }
+});
+
+describe("previews from a later step", () => {
+  const S = optim.lr_scheduler;
+  it("continue the schedule where the scheduler is (LambdaLR's fast path and OneCycleLR's included)", () => {
+    type Build = (o: optim.lr_scheduler.OptimizerLike) => optim.lr_scheduler.LRScheduler;
+    const builds: Build[] = [
+      (o) => new S.LambdaLR(o, { lr_lambda: (e: number) => 1 / (1 + e) }),
+      (o) => new S.OneCycleLR(o, { max_lr: 0.1, total_steps: 40 }),
+      (o) => new S.CosineAnnealingWarmRestarts(o, { T_0: 5, T_mult: 2 }),
+    ];
+    for (const build of builds) {
+      const all = S.simulate(sgd(), build, { steps: 30 });
+      const opt = sgd();
+      const sched = build(opt);
+      for (let i = 0; i < 12; i++) {
+        opt.step();
+        sched.step();
+      }
+      const got = previewTrace(sched, 18)!;
+      for (let i = 0; i < 18; i++) assert.equal(got.lr[1][i], all.lr[1][12 + i], `${all.scheduler} step ${12 + i}`);
+    }
+  });
+});
+
+describe("lr_scale", () => {
+  it("shows each group's lr_scale and the effective lr of a timm scheduler", async () => {
+    const opt = sgd();
+    opt.paramGroups[0].lr_scale = 0.25;
+    const sched = new optim.lr_scheduler.CosineLRScheduler(opt, { t_initial: 10 });
+    const b = await toMimeBundle(sched);
+    const root = parseHtml(String(b.data["text/html"]));
+    assert.deepEqual(root.querySelectorAll("thead th").map((th) => th.text), ["Group", "base lr", "lr_scale", "current lr (× lr_scale)"]);
+    // The lr in effect is base × lr_scale: 0.1 × 0.25 for group 0; group 1 has no lr_scale.
+    assert.deepEqual(root.querySelectorAll("tbody tr").map((r) => r.querySelectorAll("td").map((td) => td.text)), [
+      ["0", "0.1", "0.25", "0.025"],
+      ["1 · head", "0.01", "", "0.01"],
+    ]);
+    assert.match(String(b.data["text/plain"]), /group 0: lr 0\.025, lr_scale 0\.25 applied \(base 0\.1\)/);
+    // The preview plots the effective lrs.
+    assert.equal(previewTrace(sched, 3)!.lr[0][0], 0.025);
+    const plain = new optim.lr_scheduler.CosineLRScheduler(sgd(), { t_initial: 10, use_lr_scale: false });
+    assert.doesNotMatch(String((await toMimeBundle(plain)).data["text/html"]), /lr_scale<\/th>/);
+  });
+});
+
+describe("custom schedulers", () => {
+  class Halving extends optim.lr_scheduler.LRScheduler {
+    constructor(opt: optim.lr_scheduler.OptimizerLike, readonly every: number) {
+      super(opt, every);
+      this.initialize();
+    }
+    getLr() {
+      return this.base_lrs.map((b) => b * 0.5 ** Math.floor(this.lastEpoch / this.every));
+    }
+  }
+  class NoOptions extends optim.lr_scheduler.LRScheduler {
+    constructor(opt: optim.lr_scheduler.OptimizerLike) {
+      super(opt);
+      this.initialize();
+    }
+    getLr() {
+      return this.base_lrs;
+    }
+  }
+  it("are previewed from their constructor's arguments, or say why not", async () => {
+    const opt = sgd();
+    const s = new Halving(opt, 2);
+    opt.step();
+    s.step();
+    // epochs 1..4: 0.1 * 0.5^floor(e / 2)
+    assert.deepEqual(Array.from(previewTrace(s, 4)!.lr[0]), [0.1, 0.05, 0.05, 0.025]);
+    const n = new NoOptions(sgd());
+    assert.throws(() => previewTrace(n), { name: "TypeError", message: /^NoOptions cannot be copied for a preview: pass its options to super\(optimizer, options\)/ });
+    assert.match(String((await toMimeBundle(n)).data["text/html"]), /No preview: NoOptions cannot be copied/);
+  });
 });

@@ -1,6 +1,18 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+
+const batch: Check<number> = (name, v) => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new ValueError(msg.batchSize(name, v));
+  return v;
+};
+const ruleCheck: Check<"sqrt" | "linear"> = (_name, v) => {
+  if (v !== "sqrt" && v !== "linear") throw new ValueError(msg.batchRule(v));
+  return v;
+};
+const STATE = { base_batch_size: batch, rule: ruleCheck, current_batch_size: C.nullable(batch) };
 import { collapse, perGroup, readOptions, required, type OptionEntry } from "./options.js";
 
 export interface BatchSizeLRSchedulerOptions {
@@ -29,15 +41,11 @@ export class BatchSizeLRScheduler extends LRScheduler {
   current_batch_size: number | null = null;
 
   constructor(optimizer: OptimizerLike, options: BatchSizeLRSchedulerOptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("BatchSizeLRScheduler", options, ["base_lrs", "base_batch_size", "rule"]);
     const groups = optimizer.paramGroups;
-    const bbs = required("BatchSizeLRScheduler", "base_batch_size", o.base_batch_size);
-    if (typeof bbs !== "number" || !Number.isInteger(bbs) || bbs <= 0) throw new ValueError(msg.batchSize("base_batch_size", bbs));
-    this.base_batch_size = bbs;
-    const rule = o.rule ?? "sqrt";
-    if (rule !== "sqrt" && rule !== "linear") throw new ValueError(msg.batchRule(rule));
-    this.rule = rule;
+    this.base_batch_size = batch("base_batch_size", required("BatchSizeLRScheduler", "base_batch_size", o.base_batch_size), 0);
+    this.rule = ruleCheck("rule", o.rule ?? "sqrt", 0);
     for (const g of groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
     if (Array.isArray(o.base_lrs) && o.base_lrs.length !== groups.length) {
       throw new ValueError(msg.baseLrsCount(groups.length, o.base_lrs.length));
@@ -61,16 +69,17 @@ export class BatchSizeLRScheduler extends LRScheduler {
 
   /** Sets each group's lr for a batch of `currentBatchSize` examples. */
   override step(currentBatchSize?: number): void {
-    if (typeof currentBatchSize !== "number" || !Number.isInteger(currentBatchSize) || currentBatchSize <= 0) {
-      throw new ValueError(msg.batchSize("current_batch_size", currentBatchSize));
-    }
-    this.current_batch_size = currentBatchSize;
+    this.current_batch_size = batch("current_batch_size", currentBatchSize, 0);
     this._stepCount++;
     this.lastEpoch++;
     const values = this.getLr();
     const groups = this.optimizer.paramGroups;
     for (let i = 0; i < groups.length && i < values.length; i++) groups[i].lr = values[i];
     this._lastLr = groups.map((g) => g.lr);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   protected override describeOptions(): OptionEntry[] {

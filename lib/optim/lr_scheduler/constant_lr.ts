@@ -1,7 +1,19 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, type OptionEntry } from "./options.js";
+
+/** PyTorch's range check, and factor > 0: the lr is divided by it at total_iters. */
+const factorCheck: Check<number> = (name, v, n) => {
+  const f = C.finite(name, v, n);
+  if (f > 1.0 || f < 0) throw new ValueError(msg.constantFactor());
+  // Porting note: PyTorch accepts 0 and raises ZeroDivisionError when stepped to total_iters.
+  if (f === 0) throw new ValueError(msg.constantFactorZero());
+  return f;
+};
+const STATE = { factor: factorCheck, total_iters: C.nonNegativeInteger };
 
 export interface ConstantLROptions {
   /** Factor applied until `total_iters`, in [0, 1]. Default: 1/3. */
@@ -23,12 +35,16 @@ export class ConstantLR extends LRScheduler {
   total_iters: number;
 
   constructor(optimizer: OptimizerLike, options: ConstantLROptions = {}) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("ConstantLR", options, ["factor", "total_iters", "last_epoch"]);
-    this.factor = numberOption("factor", o.factor ?? 1.0 / 3);
-    if (this.factor > 1.0 || this.factor < 0) throw new ValueError(msg.constantFactor());
-    this.total_iters = numberOption("total_iters", o.total_iters ?? 5);
+    const n = optimizer.paramGroups.length;
+    this.factor = STATE.factor("factor", o.factor ?? 1.0 / 3, n);
+    this.total_iters = STATE.total_iters("total_iters", o.total_iters ?? 5, n);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

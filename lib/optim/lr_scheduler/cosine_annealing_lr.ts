@@ -1,7 +1,9 @@
-import { ValueError } from "../../errors.js";
-import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, required, type OptionEntry } from "./options.js";
+
+// Porting note: PyTorch does not check T_max and fails with ZeroDivisionError when stepped.
+const STATE = { T_max: C.positive, eta_min: C.finite };
 
 export interface CosineAnnealingLROptions {
   /** Half-period of the cosine, in steps. */
@@ -23,13 +25,16 @@ export class CosineAnnealingLR extends LRScheduler {
   eta_min: number;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("CosineAnnealingLR", options, ["T_max", "eta_min", "last_epoch"]);
-    this.T_max = numberOption("T_max", required("CosineAnnealingLR", "T_max", o.T_max));
-    // Porting note: PyTorch does not check T_max and fails with ZeroDivisionError when stepped.
-    if (!(this.T_max > 0)) throw new ValueError(msg.positiveNumber("T_max", this.T_max));
-    this.eta_min = numberOption("eta_min", o.eta_min ?? 0.0);
+    const n = optimizer.paramGroups.length;
+    this.T_max = STATE.T_max("T_max", required("CosineAnnealingLR", "T_max", o.T_max), n);
+    this.eta_min = STATE.eta_min("eta_min", o.eta_min ?? 0.0, n);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

@@ -1,7 +1,18 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
 import { readOptions, required, type OptionEntry } from "./options.js";
+
+const tMult: Check<number> = (name, v, n) => {
+  const x = C.finite(name, v, n);
+  if (!Number.isInteger(x) || x < 1) throw new ValueError(msg.tMult(x));
+  return x;
+};
+// Porting note: PyTorch's isinstance(eta_min, (float, int)) lets NaN through; it is rejected here,
+// as every other scheduler's eta_min is.
+const STATE = { T_0: C.positiveInteger, T_i: C.positive, T_mult: tMult, eta_min: C.finite, T_cur: C.finite };
 
 export interface CosineAnnealingWarmRestartsOptions {
   /** Steps until the first restart (a positive integer). */
@@ -29,21 +40,21 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   T_cur: number;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("CosineAnnealingWarmRestarts", options, ["T_0", "T_mult", "eta_min", "last_epoch"]);
-    const T0 = required("CosineAnnealingWarmRestarts", "T_0", o.T_0);
-    if (typeof T0 !== "number" || !Number.isInteger(T0) || T0 <= 0) throw new ValueError(msg.positiveInteger("T_0", T0));
-    const Tm = o.T_mult ?? 1;
-    if (typeof Tm !== "number" || !Number.isInteger(Tm) || Tm < 1) throw new ValueError(msg.tMult(Tm));
-    const etaMin = o.eta_min ?? 0.0;
-    if (typeof etaMin !== "number") throw new ValueError(msg.etaMin(etaMin));
+    const n = optimizer.paramGroups.length;
+    const T0 = STATE.T_0("T_0", required("CosineAnnealingWarmRestarts", "T_0", o.T_0), n);
     this.T_0 = T0;
     this.T_i = T0;
-    this.T_mult = Tm;
-    this.eta_min = etaMin;
-    const lastEpoch = o.last_epoch ?? -1;
+    this.T_mult = STATE.T_mult("T_mult", o.T_mult ?? 1, n);
+    this.eta_min = STATE.eta_min("eta_min", o.eta_min ?? 0.0, n);
+    const lastEpoch = C.epoch("last_epoch", o.last_epoch ?? -1, n);
     this.T_cur = lastEpoch;
     this.initialize(lastEpoch);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {
@@ -66,7 +77,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
         this.T_i = this.T_i * this.T_mult;
       }
     } else {
-      if (!(epoch >= 0)) throw new ValueError(msg.negativeEpoch(epoch));
+      if (typeof epoch !== "number" || Number.isNaN(epoch)) throw new TypeError(msg.notANumber("epoch", epoch));
+      if (!(epoch >= 0) || !Number.isFinite(epoch)) throw new ValueError(msg.negativeEpoch(epoch));
       if (epoch >= this.T_0) {
         if (this.T_mult === 1) {
           this.T_cur = pyMod(epoch, this.T_0);

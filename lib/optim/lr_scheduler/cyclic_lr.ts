@@ -1,6 +1,7 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, setHidden, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
+import * as C from "./checks.js";
+import { LRScheduler, type CycledMomentum, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
 import { momentumKind, setMomentum } from "./one_cycle_lr.js";
 import { collapse, numberOption, perGroup, readOptions, required, type OptionEntry } from "./options.js";
 
@@ -33,6 +34,21 @@ const KEYS = [
   "cycle_momentum", "base_momentum", "max_momentum", "last_epoch",
 ] as const;
 
+const STATE = {
+  max_lrs: C.perGroupList(C.finite),
+  total_size: C.positive,
+  step_ratio: C.nonNegative,
+  mode: C.oneOf("triangular", "triangular2", "exp_range"),
+  gamma: C.finite,
+  scale_mode: C.oneOf("cycle", "iterations"),
+  // A function is not saved (null), as PyTorch saves only callable objects.
+  _scale_fn_custom: { check: (_name: string, v: unknown) => v, save: (f: unknown) => (typeof f === "function" ? null : f), assign: false },
+  cycle_momentum: C.boolean,
+  use_beta1: C.boolean,
+  base_momentums: C.list(C.finite),
+  max_momentums: C.list(C.finite),
+};
+
 /**
  * Cyclical learning rates (PyTorch's `CyclicLR`): the lr cycles between `base_lr` and `max_lr`
  * with a triangular wave, its amplitude scaled per cycle or per iteration; momentum cycles the
@@ -53,22 +69,21 @@ export class CyclicLR extends LRScheduler {
   use_beta1 = false;
   base_momentums: number[] = [];
   max_momentums: number[] = [];
-  /** Options as given, for `toString()` (non-enumerable: not state). */
-  declare private _describe: OptionEntry[];
+  /** Options as given, for `toString()` (not state). */
+  #describe: OptionEntry[];
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("CyclicLR", options, KEYS);
+    const n = optimizer.paramGroups.length;
     const groups = optimizer.paramGroups;
     const baseLrs = perGroup("base_lr", groups, required("CyclicLR", "base_lr", o.base_lr));
     const lastEpoch = o.last_epoch ?? -1;
     if (lastEpoch === -1) groups.forEach((g, i) => (g.lr = baseLrs[i]));
     this.max_lrs = perGroup("max_lr", groups, required("CyclicLR", "max_lr", o.max_lr));
-    const up = numberOption("step_size_up", o.step_size_up ?? 2000);
-    const down = o.step_size_down == null ? up : numberOption("step_size_down", o.step_size_down);
     // Porting note: PyTorch does not check these and fails with ZeroDivisionError when stepped.
-    if (!(up > 0)) throw new ValueError(msg.positiveNumber("step_size_up", up));
-    if (!(down >= 0)) throw new ValueError(msg.nonNegativeNumber("step_size_down", down));
+    const up = C.positive("step_size_up", o.step_size_up ?? 2000, n);
+    const down = o.step_size_down == null ? up : C.nonNegative("step_size_down", o.step_size_down, n);
     this.total_size = up + down;
     this.step_ratio = up / this.total_size;
     const mode = o.mode ?? "triangular";
@@ -76,13 +91,13 @@ export class CyclicLR extends LRScheduler {
     if (!["triangular", "triangular2", "exp_range"].includes(mode) && scaleFn === null) throw new ValueError(msg.cyclicModeInvalid());
     if (scaleFn !== null && typeof scaleFn !== "function") throw new TypeError(msg.lrLambdaNotFunction(scaleFn).replace("lr_lambda", "scale_fn"));
     this.mode = mode;
-    this.gamma = numberOption("gamma", o.gamma ?? 1.0);
+    this.gamma = STATE.gamma("gamma", o.gamma ?? 1.0, n);
     this._scale_fn_custom = scaleFn;
     const scaleMode = o.scale_mode ?? "cycle";
     if (scaleMode !== "cycle" && scaleMode !== "iterations") throw new ValueError(msg.scaleModeInvalid(scaleMode));
     this.scale_mode = scaleFn !== null ? scaleMode : mode === "exp_range" ? "iterations" : "cycle";
 
-    this.cycle_momentum = o.cycle_momentum ?? true;
+    this.cycle_momentum = C.boolean("cycle_momentum", o.cycle_momentum ?? true, n);
     const baseMomentum = o.base_momentum ?? 0.8;
     const maxMomentum = o.max_momentum ?? 0.9;
     if (this.cycle_momentum) {
@@ -99,7 +114,7 @@ export class CyclicLR extends LRScheduler {
         });
       }
     }
-    setHidden(this, "_describe", [
+    this.#describe = [
       { key: "base_lr", value: collapse(baseLrs) },
       { key: "max_lr", value: collapse(this.max_lrs) },
       { key: "step_size_up", value: up },
@@ -110,14 +125,18 @@ export class CyclicLR extends LRScheduler {
       { key: "cycle_momentum", value: this.cycle_momentum, default: true },
       { key: "base_momentum", value: baseMomentum, default: 0.8 },
       { key: "max_momentum", value: maxMomentum, default: 0.9 },
-    ]);
+    ];
     this.initialize(lastEpoch);
     this.base_lrs = baseLrs;
   }
 
   /** The amplitude scaling at `x` (cycle number or iteration). */
   scaleFn(x: number): number {
-    if (this._scale_fn_custom !== null) return this._scale_fn_custom(x);
+    if (this._scale_fn_custom !== null) {
+      const v = this._scale_fn_custom(x);
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(msg.scaleFnResult(x, v));
+      return v;
+    }
     if (this.mode === "triangular") return 1.0;
     if (this.mode === "triangular2") return 1 / 2.0 ** (x - 1);
     return this.gamma ** x;
@@ -147,7 +166,11 @@ export class CyclicLR extends LRScheduler {
     return this.cycle_momentum ? (this.use_beta1 ? "beta1" : "momentum") : null;
   }
 
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
+  }
+
   protected override describeOptions(): OptionEntry[] {
-    return this._describe.map((e) => ({ ...e }));
+    return this.#describe.map((e) => ({ ...e }));
   }
 }

@@ -1,5 +1,8 @@
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, required, type OptionEntry } from "./options.js";
+
+const STATE = { gamma: C.finite };
 
 export interface ExponentialLROptions {
   /** Factor applied at every step. */
@@ -17,10 +20,14 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("ExponentialLR", options, ["gamma", "last_epoch"]);
-    this.gamma = numberOption("gamma", required("ExponentialLR", "gamma", o.gamma));
+    this.gamma = STATE.gamma("gamma", required("ExponentialLR", "gamma", o.gamma), optimizer.paramGroups.length);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

@@ -33,7 +33,7 @@ export { ChainedScheduler } from "./chained_scheduler.js";
 export { ParamwiseScheduler } from "./paramwise_scheduler.js";
 export { BatchSizeLRScheduler } from "./batch_size_lr_scheduler.js";
 export type { BatchSizeLRSchedulerOptions } from "./batch_size_lr_scheduler.js";
-export { simulate } from "./simulate.js";
+export { previewTrace, simulate } from "./simulate.js";
 export type { SimulateOptions } from "./simulate.js";
 export {
   getConstantSchedule,

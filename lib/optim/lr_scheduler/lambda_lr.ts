@@ -1,6 +1,7 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import * as C from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateEntry, type StateSpec } from "./lr_scheduler.js";
 import { collapse, readOptions, required, type OptionEntry } from "./options.js";
 
 /** A multiplicative factor as a function of the epoch (step) index. */
@@ -23,6 +24,30 @@ export function lrLambdas(optimizer: OptimizerLike, lrLambda: LrLambda | readonl
 }
 
 /**
+ * `lr_lambdas` in a state dict: one entry per group, `null` for a function (PyTorch saves only
+ * callable objects' attributes). Loading checks the entries and keeps the functions.
+ */
+export const LR_LAMBDAS_STATE: StateEntry = {
+  check: (name, v, n) => {
+    if (!Array.isArray(v)) throw new TypeError(msg.notAList(name, v));
+    if (v.length !== n) throw new ValueError(msg.listLength(name, v.length, n));
+    v.forEach((x, i) => {
+      if (x !== null && (typeof x !== "object" || Array.isArray(x))) {
+        throw new TypeError(msg.badStateValue(`${name}[${i}]`, x, "null or an object of a callable's attributes"));
+      }
+    });
+    return v;
+  },
+  save: (fns) => (fns as unknown[]).map(() => null),
+  assign: false,
+};
+
+/** `f(epoch)` for group `group`, checked: a finite number, else an error naming the epoch and the value. */
+export function callLambda(f: LrLambda, group: number, epoch: number): number {
+  return C.lambdaValue("lr_lambda", group, epoch, f(epoch));
+}
+
+/**
  * Sets each group's lr to its initial lr times `lr_lambda(epoch)` (PyTorch's `LambdaLR`). The
  * Hugging Face warmup schedules (`getLinearScheduleWithWarmup`, ...) are LambdaLRs.
  *
@@ -35,7 +60,7 @@ export class LambdaLR extends LRScheduler {
   lr_lambdas: LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: LambdaLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions(new.target.name, options, ["lr_lambda", "last_epoch"]);
     this.lr_lambdas = lrLambdas(optimizer, required(new.target.name, "lr_lambda", o.lr_lambda));
     this.initialize(o.last_epoch ?? -1);
@@ -44,7 +69,11 @@ export class LambdaLR extends LRScheduler {
   getLr(): number[] {
     this.warnGetLrOutsideStep();
     const e = this.lastEpoch;
-    return this.base_lrs.map((b, i) => b * this.lr_lambdas[i](e));
+    return this.base_lrs.map((b, i) => b * callLambda(this.lr_lambdas[i], i, e));
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), lr_lambdas: LR_LAMBDAS_STATE };
   }
 
   /** Fast path for `simulate`: `base_lr * lr_lambda(t)` straight into typed arrays (what `getLr()` computes). */
@@ -55,9 +84,11 @@ export class LambdaLR extends LRScheduler {
       const out = lr[g];
       const base = this.base_lrs[g];
       const f = this.lr_lambdas[g];
-      for (let t = from; t < to; t++) out[t] = base * f(t);
+      // Sample t is epoch e0 + t: simulate starts at epoch 0, a preview at the current epoch.
+      const e0 = this.lastEpoch - from + 1;
+      for (let t = from; t < to; t++) out[t] = base * callLambda(f, g, e0 + t);
     }
-    this.lastEpoch = to - 1;
+    this.lastEpoch += to - from;
     return true;
   }
 

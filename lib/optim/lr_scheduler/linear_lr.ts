@@ -1,7 +1,22 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, type OptionEntry } from "./options.js";
+
+const startFactor: Check<number> = (name, v, n) => {
+  const f = C.finite(name, v, n);
+  if (f > 1.0 || f <= 0) throw new ValueError(msg.linearStartFactor());
+  return f;
+};
+const endFactor: Check<number> = (name, v, n) => {
+  const f = C.finite(name, v, n);
+  if (f > 1.0 || f < 0) throw new ValueError(msg.linearEndFactor());
+  return f;
+};
+// Porting note: PyTorch does not check total_iters; 0 divides by zero in the closed form.
+const STATE = { start_factor: startFactor, end_factor: endFactor, total_iters: C.positiveInteger };
 
 export interface LinearLROptions {
   /** Factor at step 0, in (0, 1]. Default: 1/3. */
@@ -26,14 +41,17 @@ export class LinearLR extends LRScheduler {
   total_iters: number;
 
   constructor(optimizer: OptimizerLike, options: LinearLROptions = {}) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("LinearLR", options, ["start_factor", "end_factor", "total_iters", "last_epoch"]);
-    this.start_factor = numberOption("start_factor", o.start_factor ?? 1.0 / 3);
-    if (this.start_factor > 1.0 || this.start_factor <= 0) throw new ValueError(msg.linearStartFactor());
-    this.end_factor = numberOption("end_factor", o.end_factor ?? 1.0);
-    if (this.end_factor > 1.0 || this.end_factor < 0) throw new ValueError(msg.linearEndFactor());
-    this.total_iters = numberOption("total_iters", o.total_iters ?? 5);
+    const n = optimizer.paramGroups.length;
+    this.start_factor = STATE.start_factor("start_factor", o.start_factor ?? 1.0 / 3, n);
+    this.end_factor = STATE.end_factor("end_factor", o.end_factor ?? 1.0, n);
+    this.total_iters = STATE.total_iters("total_iters", o.total_iters ?? 5, n);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

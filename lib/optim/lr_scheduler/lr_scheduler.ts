@@ -1,17 +1,22 @@
-import { KeyError } from "../../errors.js";
+import { KeyError, ValueError } from "../../errors.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
 import type { ParamGroup } from "../optimizer.js";
 import * as msg from "./messages.js";
 import { copyData, formatDescription, type OptionEntry } from "./options.js";
 
 /**
  * What a scheduler needs from an optimizer: its param groups. `defaults` tells momentum-cycling
- * schedulers whether the optimizer is SGD-like (`momentum`) or Adam-like (`betas`); `stepCount`
- * lets a scheduler warn when it is stepped before the optimizer. Every `optim.Optimizer` is one.
+ * schedulers whether the optimizer is SGD-like (`momentum`) or Adam-like (`betas`);
+ * `registerStepPostHook` (or, without it, `stepCount`) lets a scheduler warn when it is stepped
+ * before the optimizer. Every `optim.Optimizer` is one.
  */
 export interface OptimizerLike {
   readonly paramGroups: ParamGroup[];
   readonly defaults?: Readonly<Record<string, unknown>>;
   readonly stepCount?: number;
+  /** PyTorch's `register_step_post_hook`: runs `hook` after every `step()`; returns a removable handle. */
+  registerStepPostHook?(hook: () => void): { remove(): void };
 }
 
 /** What `simulate` records besides the lr: SGD momentum or Adam's `betas[0]`. */
@@ -20,18 +25,59 @@ export type CycledMomentum = "momentum" | "beta1" | null;
 /** A scheduler's state in PyTorch's `state_dict()` layout (JSON-serialisable; functions are `null`). */
 export type SchedulerStateDict = Record<string, unknown>;
 
-/** JS property name → PyTorch `state_dict` key, for the base bookkeeping fields. */
-const STATE_KEYS: Record<string, string> = {
-  lastEpoch: "last_epoch",
-  _stepCount: "_step_count",
-  _lastLr: "_last_lr",
-  _getLrCalledWithinStep: "_get_lr_called_within_step",
-  _isInitial: "_is_initial",
+/**
+ * One entry of a scheduler's state: how a loaded value is checked, and optionally the JS field
+ * that holds it (when it is not the key), how it is saved, and whether loading assigns it.
+ */
+export interface StateEntry {
+  readonly check: Check;
+  /** The field holding the value, when it differs from the state-dict key (`lastEpoch`). */
+  readonly field?: string;
+  /** The saved form; default: a deep copy of plain data. */
+  readonly save?: (value: unknown) => unknown;
+  /** `false`: the value is checked, then left out (functions such as `lr_lambdas` are kept). */
+  readonly assign?: boolean;
+}
+
+/** A scheduler's state: PyTorch's `state_dict()` keys → how each is checked (a `Check` or a `StateEntry`). */
+export type StateSpec = Readonly<Record<string, Check | StateEntry>>;
+
+/** Keys that PyTorch versions put in a state dict and paramlab does not model: accepted and ignored. */
+const FOREIGN_KEYS = ["verbose", "anneal_func", "_scale_fn_ref"];
+
+/** The base bookkeeping, as `LRScheduler.__init__` leaves it in PyTorch's `__dict__`. */
+export const BASE_STATE: StateSpec = {
+  base_lrs: C.perGroupList(C.finite),
+  // Any integer: a composite's undo can leave a child at -2 (PyTorch's ParamwiseScheduler over a
+  // SequentialLR), while a constructor's last_epoch must be >= -1.
+  last_epoch: { check: C.integer, field: "lastEpoch" },
+  _step_count: { check: C.nonNegativeInteger, field: "_stepCount" },
+  _last_lr: { check: C.perGroupList(C.finite), field: "_lastLr" },
+  _get_lr_called_within_step: { check: C.boolean, field: "_getLrCalledWithinStep" },
+  _is_initial: { check: C.boolean, field: "_isInitial" },
 };
-const JS_KEYS: Record<string, string> = Object.fromEntries(Object.entries(STATE_KEYS).map(([a, b]) => [b, a]));
+
+function entryOf(e: Check | StateEntry): StateEntry {
+  return typeof e === "function" ? { check: e } : e;
+}
 
 // One warning per optimizer (Python shows a warning once per call site).
 const warnedOptimizers = new WeakSet<object>();
+/**
+ * Optimizers watched by a step post-hook (PyTorch's `_opt_called` flag): `false` until their first
+ * `step()` after a scheduler was attached, then `true` (and the one-shot hook removes itself).
+ */
+const optimizerStepped = new WeakMap<object, boolean>();
+
+/** Registers, once per optimizer, the hook that notes its first step (PyTorch patches `step`). */
+function watchOptimizerSteps(optimizer: OptimizerLike): void {
+  if (typeof optimizer.registerStepPostHook !== "function" || optimizerStepped.has(optimizer)) return;
+  optimizerStepped.set(optimizer, false);
+  const handle = optimizer.registerStepPostHook(() => {
+    optimizerStepped.set(optimizer, true);
+    handle.remove();
+  });
+}
 let warnedEpoch = false;
 
 /** Emits PyTorch's epoch-deprecation warning, once per process. */
@@ -39,14 +85,6 @@ export function warnEpochDeprecated(): void {
   if (warnedEpoch) return;
   warnedEpoch = true;
   process.emitWarning(msg.epochDeprecation(), "UserWarning");
-}
-
-/**
- * Sets a non-enumerable own property: bookkeeping that is not part of the state dict, yet is
- * copied by code that clones a scheduler through its own property descriptors.
- */
-export function setHidden(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
 }
 
 /** Checks that `optimizer` has a `paramGroups` array (TypeError in PyTorch's words otherwise). */
@@ -67,9 +105,10 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
  * has one, `getClosedFormLr()`, used by `step(epoch)`.
  *
  * @example
- * // a custom schedule: halve the lr every `every` steps
+ * // a custom schedule: halve the lr every `every` steps (passing the constructor's second
+ * // argument to super() lets displays preview a copy: new Halving(copyOfOpt, every))
  * class Halving extends optim.lr_scheduler.LRScheduler {
- *   constructor(opt: OptimizerLike, readonly every: number) { super(opt); this.initialize(); }
+ *   constructor(opt: OptimizerLike, readonly every: number) { super(opt, every); this.initialize(); }
  *   getLr() { return this.base_lrs.map((b) => b * 0.5 ** Math.floor(this.lastEpoch / this.every)); }
  * }
  * const sched = new Halving(opt, 10);   // opt.paramGroups[0].lr = 0.1
@@ -78,7 +117,7 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
  */
 export abstract class LRScheduler {
   /** The optimizer whose param groups this scheduler sets. */
-  declare readonly optimizer: OptimizerLike;
+  readonly optimizer: OptimizerLike;
   /** Each group's `initial_lr`: the lr the schedule starts from. */
   base_lrs: number[] = [];
   /** Index of the last step taken (`last_epoch` in PyTorch); 0 right after construction. */
@@ -87,21 +126,30 @@ export abstract class LRScheduler {
   protected _lastLr: number[] = [];
   protected _getLrCalledWithinStep = false;
   protected _isInitial = false;
-  /** The `last_epoch` given at construction, for `toString()` (non-enumerable: not state). */
-  declare protected _givenLastEpoch: number;
+  /** The `last_epoch` given at construction, for `toString()` (not state). */
+  #givenLastEpoch = -1;
+  /** The options given to the constructor, for `_cloneFor` (not state); `NO_OPTIONS` when not passed. */
+  #options: unknown;
 
-  constructor(optimizer: OptimizerLike) {
+  /**
+   * `options` are the subclass's constructor options: passing them lets `_cloneFor` (previews)
+   * build a copy of the scheduler with the same arguments.
+   */
+  constructor(optimizer: OptimizerLike, ...options: [options?: unknown]) {
     checkOptimizer(optimizer);
-    Object.defineProperty(this, "optimizer", { value: optimizer, enumerable: false, writable: false });
+    this.optimizer = optimizer;
+    watchOptimizerSteps(optimizer);
+    this.#options = options.length > 0 ? copyData(options[0]) : NO_OPTIONS;
   }
 
   /**
    * PyTorch's `LRScheduler.__init__` body: `initial_lr` with setdefault semantics (or a KeyError
    * when resuming without it), `base_lrs`, `lastEpoch`, then the initial step.
    */
-  protected initialize(lastEpoch = -1): void {
+  protected initialize(lastEpoch: unknown = -1): void {
+    const epoch = C.epoch("last_epoch", lastEpoch, this.optimizer.paramGroups.length);
     const groups = this.optimizer.paramGroups;
-    if (lastEpoch === -1) {
+    if (epoch === -1) {
       for (const g of groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
     } else {
       groups.forEach((g, i) => {
@@ -109,9 +157,14 @@ export abstract class LRScheduler {
       });
     }
     this.base_lrs = groups.map((g) => g.initial_lr as number);
-    this.lastEpoch = lastEpoch;
-    setHidden(this, "_givenLastEpoch", lastEpoch);
+    this.lastEpoch = epoch;
+    this.#givenLastEpoch = epoch;
     this._initialStep();
+  }
+
+  /** Records the `last_epoch` given at construction, for subclasses that do not call `initialize`. */
+  protected setGivenLastEpoch(epoch: number): void {
+    this.#givenLastEpoch = epoch;
   }
 
   /** Resets the step count and performs the step that the constructor performs. */
@@ -145,8 +198,11 @@ export abstract class LRScheduler {
    */
   step(epoch?: number): void {
     if (this._stepCount === 1) this.warnIfOptimizerNotStepped();
+    if (epoch !== undefined) {
+      C.nonNegativeInteger("epoch", epoch, 0);
+      warnEpochDeprecated();
+    }
     this._stepCount++;
-    if (epoch !== undefined) warnEpochDeprecated();
     this._updateLr(epoch);
   }
 
@@ -172,11 +228,15 @@ export abstract class LRScheduler {
   }
 
   // Porting note: PyTorch patches `optimizer.step` to notice the call (1.13 counted
-  // `optimizer._step_count`, current PyTorch sets `_opt_called`); paramlab's Optimizer counts its
-  // steps itself (`stepCount`). PyTorch's `verbose` argument (deprecated) is not ported.
+  // `optimizer._step_count`, current PyTorch sets `_opt_called`); paramlab registers a step
+  // post-hook instead (an optimizer-like object without hooks is judged by its `stepCount`).
+  // PyTorch's `verbose` argument (deprecated) is not ported.
   protected warnIfOptimizerNotStepped(): void {
     const opt = this.optimizer;
-    if (typeof opt.stepCount !== "number" || opt.stepCount >= 1 || warnedOptimizers.has(opt)) return;
+    const stepped = optimizerStepped.has(opt)
+      ? optimizerStepped.get(opt) === true
+      : typeof opt.stepCount !== "number" || opt.stepCount >= 1;
+    if (stepped || warnedOptimizers.has(opt)) return;
     warnedOptimizers.add(opt);
     process.emitWarning(msg.stepBeforeOptimizer(), "UserWarning");
   }
@@ -187,33 +247,94 @@ export abstract class LRScheduler {
   }
 
   /**
+   * The state entries, keyed as PyTorch's `state_dict()`, each with the check a loaded value
+   * passes. A subclass adds its own: `{ ...super.stateSpec(), step_size: C.positiveInteger }`.
+   * What is not listed here (the optimizer, options kept for `toString()`) is not state.
+   */
+  protected stateSpec(): StateSpec {
+    return BASE_STATE;
+  }
+
+  /**
    * The scheduler's state, keyed as PyTorch's `state_dict()` (`last_epoch`, `base_lrs`,
-   * `_step_count`, `_last_lr`, and the scheduler's own options). Functions such as `lr_lambda`
+   * `_step_count`, `_last_lr`, and the scheduler's own entries). Functions such as `lr_lambda`
    * are not saved (`null`), as in PyTorch.
+   *
+   * @example
+   * const saved = JSON.stringify(sched.stateDict());   // { step_size: 30, gamma: 0.1, last_epoch: 4, ... }
    */
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {};
-    for (const [key, value] of Object.entries(this)) {
-      out[STATE_KEYS[key] ?? key] = stateValue(value);
+    const self = this as unknown as Record<string, unknown>;
+    for (const [key, e] of Object.entries(this.stateSpec())) {
+      const entry = entryOf(e);
+      const value = self[entry.field ?? key];
+      out[key] = entry.save ? entry.save(value) : copyData(value);
     }
     return out;
   }
 
-  /** Restores a state from `stateDict()` (or PyTorch's, exported to JSON). Functions are kept. */
+  /**
+   * Restores a state from `stateDict()` (or PyTorch's, exported to JSON). A partial state dict
+   * sets only its keys, as PyTorch's `__dict__.update` does; every value is checked first, and
+   * nothing is changed when one is bad. Functions (`lr_lambdas`) are kept.
+   *
+   * @example
+   * sched.loadStateDict(JSON.parse(saved));
+   */
   loadStateDict(stateDict: SchedulerStateDict): void {
+    this._prepareLoad(stateDict)();
+  }
+
+  /**
+   * Checks a state dict and returns the function that applies it (nothing is assigned when a
+   * value is bad, so a composite can check all its children before changing any).
+   * @internal
+   */
+  _prepareLoad(stateDict: SchedulerStateDict): () => void {
     if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) {
       throw new TypeError(msg.badStateDict(stateDict));
     }
-    const self = this as unknown as Record<string, unknown>;
+    const cls = this.constructor.name;
+    const spec = this.stateSpec();
+    const n = this.optimizer.paramGroups.length;
+    const writes: [string, unknown][] = [];
     for (const [key, value] of Object.entries(stateDict)) {
-      const prop = JS_KEYS[key] ?? key;
-      if (typeof self[prop] === "function") continue;
-      if (Array.isArray(self[prop]) && Array.isArray(value) && (self[prop] as unknown[]).some((f) => typeof f === "function")) {
-        continue; // lr_lambdas: PyTorch only restores callable objects' attributes
-      }
-      if (value === null && typeof self[prop] === "function") continue;
-      self[prop] = copyData(value);
+      if (key === "optimizer") throw new ValueError(msg.stateDictOptimizer(cls));
+      const own = Object.prototype.hasOwnProperty.call(spec, key);
+      // Bookkeeping another version keeps for this scheduler (1.13's `verbose`; base keys such as
+      // `_step_count` that paramlab's composites saved before their state followed PyTorch's).
+      if (!own && (FOREIGN_KEYS.includes(key) || Object.prototype.hasOwnProperty.call(BASE_STATE, key))) continue;
+      if (!own) throw new ValueError(msg.unexpectedStateKey(cls, key, Object.keys(spec)));
+      const entry = entryOf(spec[key]);
+      const checked = entry.check(key, value, n);
+      if (entry.assign !== false) writes.push([entry.field ?? key, copyData(checked)]);
     }
+    return () => {
+      const self = this as unknown as Record<string, unknown>;
+      for (const [field, value] of writes) self[field] = value;
+      this.afterLoad();
+    };
+  }
+
+  /** Called after `loadStateDict` assigned the values (recompute what derives from the state). */
+  protected afterLoad(): void {}
+
+  /**
+   * A copy of this scheduler bound to `optimizer`, whose param groups mirror this scheduler's
+   * optimizer's (as `simulate` makes them): built with the same options, then given this state.
+   * The groups are left as they were. Used for previews; a subclass whose constructor takes
+   * other arguments than `(optimizer, options)` overrides it.
+   * @internal
+   */
+  _cloneFor(optimizer: OptimizerLike): LRScheduler {
+    if (this.#options === NO_OPTIONS) throw new TypeError(msg.cannotClone(this.constructor.name));
+    const Ctor = this.constructor as new (o: OptimizerLike, options: unknown) => LRScheduler;
+    return keepingGroups(optimizer, () => {
+      const copy = new Ctor(optimizer, copyData(this.#options));
+      copy.loadStateDict(this.stateDict());
+      return copy;
+    });
   }
 
   /**
@@ -237,7 +358,7 @@ export abstract class LRScheduler {
   /** `StepLR(step_size=30, gamma=0.1)`: the class name and its options, PyTorch keyword names. */
   toString(): string {
     const entries = this.describeOptions();
-    const given = this._givenLastEpoch ?? -1;
+    const given = this.#givenLastEpoch;
     if (given !== -1) entries.push({ key: "last_epoch", value: given });
     return formatDescription(this.constructor.name, entries);
   }
@@ -247,9 +368,24 @@ export abstract class LRScheduler {
   }
 }
 
-function stateValue(v: unknown): unknown {
-  if (typeof v === "function") return null;
-  if (Array.isArray(v)) return v.map(stateValue);
-  if (v instanceof LRScheduler) return v.stateDict();
-  return copyData(v);
+const NO_OPTIONS = Symbol("no options");
+
+/**
+ * Runs `fn` (which may write the groups' lr, momentum, initial_lr, ...) and puts every group's
+ * entries back as they were.
+ */
+export function keepingGroups<T>(optimizer: OptimizerLike, fn: () => T): T {
+  const saved = optimizer.paramGroups.map((g) => {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(g)) if (k !== "params") copy[k] = copyData(v);
+    return copy;
+  });
+  try {
+    return fn();
+  } finally {
+    optimizer.paramGroups.forEach((g, i) => {
+      for (const k of Object.keys(g)) if (k !== "params" && !(k in saved[i])) delete g[k];
+      Object.assign(g, saved[i]);
+    });
+  }
 }

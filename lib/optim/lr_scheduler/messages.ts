@@ -125,8 +125,6 @@ export const steppedPastTotal = (stepNum: number, total: number) =>
 // ---- CosineAnnealingWarmRestarts ----------------------------------------------------------------
 
 export const tMult = (given: unknown) => `Expected integer T_mult >= 1, but got ${describeValue(given)}`;
-export const etaMin = (given: unknown) =>
-  `Expected float or int eta_min, but got ${describeValue(given)} of type ${kindOf(given)}`;
 export const negativeEpoch = (given: unknown) => `Expected non-negative epoch, but got ${describeValue(given)}`;
 
 // ---- BatchSizeLRScheduler -----------------------------------------------------------------------
@@ -153,8 +151,6 @@ export const minLrBoth = () => "Only one of min_lr or min_lr_rate should be set"
 export const minLrNeither = () => "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`";
 export const timmNoiseRange = (given: unknown) =>
   `noise_range_t must be a number or an array of two numbers, got ${describeValue(given)}`;
-export const timmPositive = (name: string, given: unknown) => `${name} must be > 0, got ${describeValue(given)}`;
-export const timmNonNegative = (name: string, given: unknown) => `${name} must be >= 0, got ${describeValue(given)}`;
 
 // ---- simulate -----------------------------------------------------------------------------------
 
@@ -179,3 +175,48 @@ function typeName(v: unknown): string {
   if (typeof v === "object") return (v as object).constructor?.name ?? "Object";
   return typeof v;
 }
+
+// ---- checks shared by constructors, loadStateDict and per-call values ------------------------------
+
+export const notFinite = (name: string, given: unknown) => `${name} must be a finite number, got ${describeValue(given)}`;
+export const notABoolean = (name: string, given: unknown) => `${name} must be a boolean, got ${describeValue(given)}`;
+export const notOneOf = (name: string, given: unknown, allowed: readonly unknown[]) =>
+  `${name} must be one of ${allowed.map((a) => describeValue(a)).join(", ")}, got ${describeValue(given)}`;
+export const notAList = (name: string, given: unknown) => `${name} must be an array, got ${describeValue(given)}`;
+export const listLength = (name: string, given: number, expected: number) =>
+  `${name} must hold one value per param group: expected ${expected}, got ${given}`;
+export const lastEpoch = (given: unknown) =>
+  `last_epoch must be an integer >= -1 (-1 starts a new schedule), got ${describeValue(given)}`;
+export const badStateValue = (name: string, given: unknown, expected: string) =>
+  `${name} must be ${expected}, got ${describeValue(given)}`;
+
+// Porting note: PyTorch accepts these and fails with ZeroDivisionError (or returns inf) when stepped.
+export const constantFactorZero = () =>
+  "ConstantLR factor must be > 0: the lr is divided by it at total_iters (PyTorch: ZeroDivisionError), got 0";
+
+export const lambdaResult = (name: string, group: number, epoch: number, given: unknown) =>
+  `${name} for param group ${group} returned ${describeValue(given)} at epoch ${epoch} (expected a finite number)`;
+
+export const schedulersNotArray = (cls: string, given: unknown) =>
+  `${cls} expects an array of schedulers, got ${kindOf(given)}${given instanceof Object && !Array.isArray(given) ? ` (${(given as object).constructor?.name ?? "object"}): wrap it in [ ]` : ""}`;
+
+export const stateDictOptimizer = (cls: string) =>
+  `${cls} state dict must not hold the optimizer ('optimizer' key): a scheduler's state leaves the optimizer out, as PyTorch's state_dict() does; load the optimizer with optimizer.loadStateDict()`;
+export const unexpectedStateKey = (cls: string, key: string, expected: readonly string[]) =>
+  `unexpected key '${key}' in ${cls} state dict (expected some of ${expected.join(", ")})`;
+export const stateSchedulerCount = (cls: string, given: unknown, expected: number) =>
+  `${cls} state dict must hold _schedulers, an array of ${expected} scheduler states, got ${describeValue(given)}`;
+
+export const cannotClone = (cls: string) =>
+  `${cls} cannot be copied for a preview: pass its options to super(optimizer, options), or override _cloneFor()`;
+
+export const simulateTooLarge = (steps: number, series: number, limit: number) =>
+  `simulate steps=${steps} would record ${steps * series} values (${series} series), more than the limit of ${limit} (${Math.round((limit * 8) / 2 ** 20)} MB): simulate fewer steps`;
+
+export const lrScaleNotNumber = (group: number, given: unknown) =>
+  `param group ${group} has lr_scale ${describeValue(given)} (expected a finite number; timm multiplies the lr by it)`;
+
+
+export const previewNotScheduler = (given: unknown) => `previewTrace() expects an LRScheduler, got ${kindOf(given)}`;
+export const scaleFnResult = (x: number, given: unknown) =>
+  `scale_fn returned ${describeValue(given)} for ${x} (expected a finite number)`;

@@ -1,7 +1,24 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, required, type OptionEntry } from "./options.js";
+
+/** PyTorch's `Counter` of milestones, as JSON has it: `{ "30": 1, "80": 2 }`. */
+const counter: Check<Record<number, number>> = (name, v, n) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new TypeError(msg.badStateValue(name, v, "an object of milestone → count"));
+  }
+  const out: Record<number, number> = {};
+  for (const [k, count] of Object.entries(v)) {
+    const m = Number(k);
+    if (!Number.isInteger(m)) throw new ValueError(msg.badStateValue(`${name} key`, k, "an integer milestone"));
+    out[m] = C.positiveInteger(`${name}[${k}]`, count, n);
+  }
+  return out;
+};
+const STATE = { milestones: counter, gamma: C.finite };
 
 export interface MultiStepLROptions {
   /** Step indices at which the lr is multiplied by `gamma` (a repeated milestone decays twice). */
@@ -24,14 +41,18 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("MultiStepLR", options, ["milestones", "gamma", "last_epoch"]);
     const ms = required("MultiStepLR", "milestones", o.milestones);
     if (!Array.isArray(ms) || ms.some((m) => !Number.isInteger(m))) throw new ValueError(msg.milestonesNotArray(ms));
     this.milestones = {};
     for (const m of ms) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
-    this.gamma = numberOption("gamma", o.gamma ?? 0.1);
+    this.gamma = STATE.gamma("gamma", o.gamma ?? 0.1, optimizer.paramGroups.length);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

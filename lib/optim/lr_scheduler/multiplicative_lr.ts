@@ -1,5 +1,5 @@
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { lrLambdas, type LrLambda } from "./lambda_lr.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { callLambda, LR_LAMBDAS_STATE, lrLambdas, type LrLambda } from "./lambda_lr.js";
 import { collapse, readOptions, required, type OptionEntry } from "./options.js";
 
 export interface MultiplicativeLROptions {
@@ -19,7 +19,7 @@ export class MultiplicativeLR extends LRScheduler {
   lr_lambdas: LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("MultiplicativeLR", options, ["lr_lambda", "last_epoch"]);
     this.lr_lambdas = lrLambdas(optimizer, required("MultiplicativeLR", "lr_lambda", o.lr_lambda));
     this.initialize(o.last_epoch ?? -1);
@@ -31,7 +31,11 @@ export class MultiplicativeLR extends LRScheduler {
     // Porting note: 1.13 tested `last_epoch > 0`; current PyTorch tests the initial step (followed),
     // which differs only when resuming.
     if (this._isInitial) return groups.map((g) => g.lr);
-    return groups.map((g, i) => g.lr * this.lr_lambdas[i](this.lastEpoch));
+    return groups.map((g, i) => g.lr * callLambda(this.lr_lambdas[i], i, this.lastEpoch));
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), lr_lambdas: LR_LAMBDAS_STATE };
   }
 
   protected override describeOptions(): OptionEntry[] {

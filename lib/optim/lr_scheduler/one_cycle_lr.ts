@@ -1,8 +1,10 @@
 import { ValueError } from "../../errors.js";
 import type { ParamGroup } from "../optimizer.js";
 import * as msg from "./messages.js";
-import { LRScheduler, setHidden, type CycledMomentum, type OptimizerLike } from "./lr_scheduler.js";
-import { collapse, numberOption, perGroup, readOptions, required, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { LRScheduler, type CycledMomentum, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { collapse, perGroup, readOptions, required, type OptionEntry } from "./options.js";
 
 export interface OneCycleLROptions {
   /** Peak lr: one for every group, or one per group. */
@@ -45,6 +47,40 @@ const KEYS = [
   "base_momentum", "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch",
 ] as const;
 
+const LR_KEYS = ["initial_lr", "max_lr", "min_lr"] as const;
+const MOMENTUM_KEYS = ["max_momentum", "base_momentum"] as const;
+
+/** `_schedule_phases`: an array of phases, each with a finite `end_step` and PyTorch's key names. */
+const phasesCheck: Check<SchedulePhase[]> = (name, v, n) => {
+  if (!Array.isArray(v) || v.length === 0) throw new TypeError(msg.badStateValue(name, v, "a non-empty array of phases"));
+  return v.map((p, i) => {
+    const at = `${name}[${i}]`;
+    if (typeof p !== "object" || p === null) throw new TypeError(msg.badStateValue(at, p, "a phase object"));
+    const ph = p as Record<string, unknown>;
+    for (const k of ["start_lr", "end_lr"]) {
+      if (!LR_KEYS.includes(ph[k] as LrKey)) throw new ValueError(msg.notOneOf(`${at}.${k}`, ph[k], LR_KEYS));
+    }
+    for (const k of ["start_momentum", "end_momentum"]) {
+      if (!MOMENTUM_KEYS.includes(ph[k] as MomentumKey)) throw new ValueError(msg.notOneOf(`${at}.${k}`, ph[k], MOMENTUM_KEYS));
+    }
+    return {
+      end_step: C.finite(`${at}.end_step`, ph.end_step, n),
+      start_lr: ph.start_lr as LrKey,
+      end_lr: ph.end_lr as LrKey,
+      start_momentum: ph.start_momentum as MomentumKey,
+      end_momentum: ph.end_momentum as MomentumKey,
+    };
+  });
+};
+
+const STATE = {
+  total_steps: C.positiveInteger,
+  _schedule_phases: phasesCheck,
+  _anneal_func_type: C.oneOf("cos", "linear"),
+  cycle_momentum: C.boolean,
+  use_beta1: C.boolean,
+};
+
 /** Cycle-momentum setup shared with `CyclicLR`: which key to cycle, PyTorch's check. */
 export function momentumKind(optimizer: OptimizerLike): "momentum" | "beta1" {
   // PyTorch reads `optimizer.defaults`; an optimizer-like object without defaults is judged by its groups.
@@ -75,26 +111,23 @@ export class OneCycleLR extends LRScheduler {
   _anneal_func_type: "cos" | "linear";
   cycle_momentum: boolean;
   use_beta1 = false;
-  /** Options as given, for `toString()` (non-enumerable: not state). */
-  declare private _describe: OptionEntry[];
+  /** Options as given, for `toString()` (not state). */
+  #describe: OptionEntry[];
 
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("OneCycleLR", options, KEYS);
+    const n = optimizer.paramGroups.length;
     const maxLrOption = required("OneCycleLR", "max_lr", o.max_lr);
     if (o.total_steps !== undefined && o.total_steps !== null) {
-      if (!Number.isInteger(o.total_steps) || o.total_steps <= 0) throw new ValueError(msg.positiveInteger("total_steps", o.total_steps));
-      this.total_steps = o.total_steps;
+      this.total_steps = C.positiveInteger("total_steps", o.total_steps, n);
     } else if (o.epochs != null && o.steps_per_epoch != null) {
-      if (!Number.isInteger(o.epochs) || o.epochs <= 0) throw new ValueError(msg.positiveInteger("epochs", o.epochs));
-      if (!Number.isInteger(o.steps_per_epoch) || o.steps_per_epoch <= 0) {
-        throw new ValueError(msg.positiveInteger("steps_per_epoch", o.steps_per_epoch));
-      }
-      this.total_steps = o.epochs * o.steps_per_epoch;
+      this.total_steps = C.positiveInteger("epochs", o.epochs, n) * C.positiveInteger("steps_per_epoch", o.steps_per_epoch, n);
     } else throw new ValueError(msg.totalStepsOrEpochs());
 
     const pctStart = o.pct_start ?? 0.3;
-    const threePhase = o.three_phase ?? false;
+    if (typeof pctStart !== "number" || Number.isNaN(pctStart)) throw new TypeError(msg.notANumber("pct_start", pctStart));
+    const threePhase = C.boolean("three_phase", o.three_phase ?? false, n);
     const T = this.total_steps;
     this._schedule_phases = threePhase
       ? [
@@ -113,9 +146,11 @@ export class OneCycleLR extends LRScheduler {
 
     const groups = optimizer.paramGroups;
     const maxLrs = perGroup("max_lr", groups, maxLrOption);
-    const divFactor = numberOption("div_factor", o.div_factor ?? 25);
-    const finalDivFactor = numberOption("final_div_factor", o.final_div_factor ?? 1e4);
-    const lastEpoch = o.last_epoch ?? -1;
+    // Porting note: PyTorch divides by these without a check (ZeroDivisionError for 0, a
+    // negative lr for a negative factor); they must be > 0 here.
+    const divFactor = C.positive("div_factor", o.div_factor ?? 25, n);
+    const finalDivFactor = C.positive("final_div_factor", o.final_div_factor ?? 1e4, n);
+    const lastEpoch = C.epoch("last_epoch", o.last_epoch ?? -1, n);
     if (lastEpoch === -1) {
       groups.forEach((g, i) => {
         g.initial_lr = maxLrs[i] / divFactor;
@@ -123,7 +158,7 @@ export class OneCycleLR extends LRScheduler {
         g.min_lr = g.initial_lr / finalDivFactor;
       });
     }
-    this.cycle_momentum = o.cycle_momentum ?? true;
+    this.cycle_momentum = C.boolean("cycle_momentum", o.cycle_momentum ?? true, n);
     const baseMomentum = o.base_momentum ?? 0.85;
     const maxMomentum = o.max_momentum ?? 0.95;
     if (this.cycle_momentum) {
@@ -138,7 +173,7 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    setHidden(this, "_describe", [
+    this.#describe = [
       { key: "max_lr", value: collapse(maxLrs) },
       { key: "total_steps", value: this.total_steps },
       { key: "pct_start", value: pctStart },
@@ -149,7 +184,7 @@ export class OneCycleLR extends LRScheduler {
       { key: "div_factor", value: divFactor, default: 25 },
       { key: "final_div_factor", value: finalDivFactor, default: 1e4 },
       { key: "three_phase", value: threePhase, default: false },
-    ]);
+    ];
     this.initialize(lastEpoch);
   }
 
@@ -194,7 +229,8 @@ export class OneCycleLR extends LRScheduler {
    * typed arrays. Same operations in the same order as `getLr()`, so the values are identical.
    */
   _simulate(lr: Float64Array[], momentum: Float64Array[] | null, from: number, to: number): boolean {
-    if (this.getLr !== OneCycleLR.prototype.getLr) return false;
+    // Sample t is step t: only from the start (a preview from a later step takes the plain loop).
+    if (this.getLr !== OneCycleLR.prototype.getLr || this.lastEpoch !== from - 1) return false;
     if (to - 1 > this.total_steps) throw new ValueError(msg.steppedPastTotal(this.total_steps + 1, this.total_steps));
     const phases = this._schedule_phases;
     const cos = this._anneal_func_type === "cos";
@@ -238,7 +274,11 @@ export class OneCycleLR extends LRScheduler {
     return true;
   }
 
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
+  }
+
   protected override describeOptions(): OptionEntry[] {
-    return this._describe.map((e) => ({ ...e }));
+    return this.#describe.map((e) => ({ ...e }));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { ValueError } from "../../errors.js";
 import type { ParamGroup } from "../optimizer.js";
+import * as C from "./checks.js";
 import * as msg from "./messages.js";
 
 /** Checks that `options` is a plain object whose keys are all in `known`. Returns it (or `{}`). */
@@ -25,17 +26,16 @@ export function required<T>(cls: string, key: string, value: T | undefined): T {
   return value;
 }
 
-/** A finite-or-infinite number, else TypeError naming the option. */
+/** A finite number, else TypeError (not a number, NaN) or ValueError (±Infinity) naming the option. */
 export function numberOption(name: string, value: unknown): number {
-  if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(msg.notANumber(name, value));
-  return value;
+  return C.finite(name, value, 0);
 }
 
 /** A per-group value: one number for every group, or an array with one per group (`_format_param`). */
 export function perGroup(name: string, groups: readonly ParamGroup[], value: number | readonly number[]): number[] {
   if (Array.isArray(value)) {
     if (value.length !== groups.length) throw new ValueError(msg.perGroupLength(name, value.length, groups.length));
-    return value.map((v, i) => numberOption(`${name}[${i}]`, v));
+    return value.map((v, i) => C.finite(`${name}[${i}]`, v, groups.length));
   }
   const v = numberOption(name, value);
   return groups.map(() => v);

@@ -1,9 +1,8 @@
 import { ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import type { LRScheduler, OptimizerLike } from "./lr_scheduler.js";
+import { CompositeScheduler } from "./composite_scheduler.js";
+import { BASE_STATE, type LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
 import type { OptionEntry } from "./options.js";
-import { ChainedSchedulerBase } from "./composite_scheduler.js";
-import { checkSchedulers } from "./sequential_lr.js";
 
 /**
  * One scheduler per param group (PyTorch's `ParamwiseScheduler`, new in PyTorch 2.8): group `i`
@@ -15,26 +14,34 @@ import { checkSchedulers } from "./sequential_lr.js";
  * const head = new ExponentialLR(opt, { gamma: 0.9 });
  * new optim.lr_scheduler.ParamwiseScheduler([base, head]);
  */
-export class ParamwiseScheduler extends ChainedSchedulerBase {
+export class ParamwiseScheduler extends CompositeScheduler {
   _schedulers: LRScheduler[];
 
   constructor(schedulers: readonly LRScheduler[]) {
-    const first: OptimizerLike | undefined = Array.isArray(schedulers) && schedulers.length > 0 ? schedulers[0]?.optimizer : undefined;
-    if (!first) checkSchedulers("ParamwiseScheduler", {} as never, schedulers); // throws PyTorch's message
-    const opt = first as OptimizerLike;
+    const list = CompositeScheduler.checkSchedulers("ParamwiseScheduler", schedulers);
+    const opt = list[0].optimizer;
     super(opt);
-    if (schedulers.length !== opt.paramGroups.length) {
-      throw new ValueError(msg.paramwiseCount(schedulers.length, opt.paramGroups.length));
-    }
-    if (!schedulers.every((s) => s.optimizer === opt)) throw new ValueError(msg.paramwiseSameOptimizer());
-    checkSchedulers("ParamwiseScheduler", opt, schedulers);
-    this._schedulers = [...schedulers];
+    if (list.length !== opt.paramGroups.length) throw new ValueError(msg.paramwiseCount(list.length, opt.paramGroups.length));
+    if (!list.every((s) => s.optimizer === opt)) throw new ValueError(msg.paramwiseSameOptimizer());
+    CompositeScheduler.checkSchedulers("ParamwiseScheduler", list, opt);
+    this._schedulers = list;
     // Reset learning rates back to initial values, undo the schedulers' initial steps, then step once.
     for (const g of opt.paramGroups) g.lr = g.initial_lr as number;
-    for (const s of this._schedulers) undo(s);
+    this.undoInitialSteps();
     this.base_lrs = opt.paramGroups.map((g) => g.initial_lr as number);
     this._initialStep();
     this._lastLr = opt.paramGroups.map((g) => g.lr);
+  }
+
+  // Porting note: PyTorch's ParamwiseScheduler has no last_epoch; `lastEpoch` here is the first
+  // scheduler's, so that displays can say where the schedule is (it is not state).
+  protected override afterLoad(): void {
+    this.lastEpoch = this._schedulers[0].lastEpoch;
+  }
+
+  // PyTorch's ParamwiseScheduler does not call LRScheduler.__init__ but takes the initial step.
+  protected override stateSpec(): StateSpec {
+    return { _step_count: BASE_STATE._step_count, _is_initial: BASE_STATE._is_initial, _last_lr: BASE_STATE._last_lr };
   }
 
   override step(): void {
@@ -48,14 +55,14 @@ export class ParamwiseScheduler extends ChainedSchedulerBase {
     }
     groups.forEach((g, i) => (g.lr = this._schedulers[i].getLastLr()[i]));
     this._lastLr = groups.map((g) => g.lr);
+    this.afterLoad();
+  }
+
+  protected override rebuild(_optimizer: OptimizerLike, children: LRScheduler[]): ParamwiseScheduler {
+    return new ParamwiseScheduler(children);
   }
 
   protected override describeOptions(): OptionEntry[] {
     return [{ key: "schedulers", value: this._schedulers }];
   }
-}
-
-function undo(s: LRScheduler): void {
-  if (s instanceof ChainedSchedulerBase) for (const x of s._schedulers) undo(x);
-  else s.lastEpoch -= 1;
 }

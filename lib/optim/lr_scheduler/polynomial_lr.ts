@@ -1,5 +1,10 @@
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, type OptionEntry } from "./options.js";
+
+// Porting note: PyTorch checks neither; total_iters 0 divides by zero, and a negative power
+// raises 0.0 to a negative power at total_iters (ZeroDivisionError in Python, Infinity here).
+const STATE = { total_iters: C.positiveInteger, power: C.nonNegative };
 
 export interface PolynomialLROptions {
   /** Steps over which the lr decays to 0. Default: 5. */
@@ -21,11 +26,16 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   constructor(optimizer: OptimizerLike, options: PolynomialLROptions = {}) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("PolynomialLR", options, ["total_iters", "power", "last_epoch"]);
-    this.total_iters = numberOption("total_iters", o.total_iters ?? 5);
-    this.power = numberOption("power", o.power ?? 1.0);
+    const n = optimizer.paramGroups.length;
+    this.total_iters = STATE.total_iters("total_iters", o.total_iters ?? 5, n);
+    this.power = STATE.power("power", o.power ?? 1.0, n);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

@@ -1,7 +1,9 @@
 import { RuntimeError, ValueError } from "../../errors.js";
 import * as msg from "./messages.js";
-import { LRScheduler, warnEpochDeprecated, type OptimizerLike, type SchedulerStateDict } from "./lr_scheduler.js";
-import { collapse, numberOption, perGroup, readOptions, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { BASE_STATE, LRScheduler, warnEpochDeprecated, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { collapse, perGroup, readOptions, type OptionEntry } from "./options.js";
 
 export interface ReduceLROnPlateauOptions {
   /** `"min"` (default): reduce when the metric stops decreasing; `"max"`: stops increasing. */
@@ -23,6 +25,45 @@ export interface ReduceLROnPlateauOptions {
 }
 
 const KEYS = ["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"] as const;
+
+const factorCheck: Check<number> = (name, v, n) => {
+  const f = C.finite(name, v, n);
+  if (f >= 1.0) throw new ValueError(msg.plateauFactor());
+  return f;
+};
+const modeCheck: Check<"min" | "max"> = (_name, v) => {
+  if (v !== "min" && v !== "max") throw new ValueError(msg.unknownMode(v));
+  return v;
+};
+const thresholdModeCheck: Check<"rel" | "abs"> = (_name, v) => {
+  if (v !== "rel" && v !== "abs") throw new ValueError(msg.unknownThresholdMode(v));
+  return v;
+};
+/** `best` and `mode_worse` may be ±inf: JSON has no Infinity, so they are saved as "inf" / "-inf". */
+const INF_STATE = {
+  check: (name: string, v: unknown, n: number) =>
+    v === "inf" || v === "Infinity" ? Infinity : v === "-inf" || v === "-Infinity" ? -Infinity : C.extended(name, v, n),
+  save: (v: unknown) => (v === Infinity ? "inf" : v === -Infinity ? "-inf" : v),
+};
+
+// PyTorch's ReduceLROnPlateau does not call LRScheduler.__init__: its state is these keys.
+const STATE: StateSpec = {
+  factor: factorCheck,
+  min_lrs: C.list(C.finite),
+  default_min_lr: C.nullable(C.finite),
+  patience: C.nonNegativeInteger,
+  cooldown: C.nonNegativeInteger,
+  eps: C.nonNegative,
+  last_epoch: { check: C.finite, field: "lastEpoch" },
+  _last_lr: BASE_STATE._last_lr,
+  mode: modeCheck,
+  threshold: C.finite,
+  threshold_mode: thresholdModeCheck,
+  mode_worse: INF_STATE,
+  best: INF_STATE,
+  cooldown_counter: C.integer,
+  num_bad_epochs: C.nonNegativeInteger,
+};
 
 /**
  * Reduces the lr when a metric has stopped improving (PyTorch's `ReduceLROnPlateau`). Call
@@ -48,10 +89,10 @@ export class ReduceLROnPlateau extends LRScheduler {
   num_bad_epochs = 0;
 
   constructor(optimizer: OptimizerLike, options: ReduceLROnPlateauOptions = {}) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("ReduceLROnPlateau", options, KEYS);
-    this.factor = numberOption("factor", o.factor ?? 0.1);
-    if (this.factor >= 1.0) throw new ValueError(msg.plateauFactor());
+    const n = optimizer.paramGroups.length;
+    this.factor = factorCheck("factor", o.factor ?? 0.1, n);
     const groups = optimizer.paramGroups;
     const minLr = o.min_lr ?? 0;
     if (Array.isArray(minLr)) {
@@ -59,17 +100,17 @@ export class ReduceLROnPlateau extends LRScheduler {
       this.default_min_lr = null;
       this.min_lrs = perGroup("min_lr", groups, minLr);
     } else {
-      this.default_min_lr = numberOption("min_lr", minLr);
+      this.default_min_lr = C.finite("min_lr", minLr, n);
       this.min_lrs = groups.map(() => this.default_min_lr as number);
     }
-    this.patience = numberOption("patience", o.patience ?? 10);
-    this.cooldown = numberOption("cooldown", o.cooldown ?? 0);
-    this.eps = numberOption("eps", o.eps ?? 1e-8);
+    this.patience = C.nonNegativeInteger("patience", o.patience ?? 10, n);
+    this.cooldown = C.nonNegativeInteger("cooldown", o.cooldown ?? 0, n);
+    this.eps = C.nonNegative("eps", o.eps ?? 1e-8, n);
     this.lastEpoch = 0;
     // Porting note: PyTorch 1.13's ReduceLROnPlateau had no get_last_lr(); current PyTorch (an
     // LRScheduler subclass) records the lrs from construction on. Current behaviour is followed.
     this._lastLr = groups.map((g) => g.lr);
-    this.initIsBetter(o.mode ?? "min", numberOption("threshold", o.threshold ?? 1e-4), o.threshold_mode ?? "rel");
+    this.initIsBetter(o.mode ?? "min", C.finite("threshold", o.threshold ?? 1e-4, n), o.threshold_mode ?? "rel");
     this.reset();
   }
 
@@ -94,7 +135,10 @@ export class ReduceLROnPlateau extends LRScheduler {
     const current = typeof metrics === "object" && metrics !== null && typeof metrics.item === "function" ? metrics.item() : metrics;
     if (typeof current !== "number") throw new TypeError(msg.metricNotNumber(metrics));
     if (epoch === undefined) epoch = this.lastEpoch + 1;
-    else warnEpochDeprecated();
+    else {
+      C.finite("epoch", epoch, 0);
+      warnEpochDeprecated();
+    }
     this.lastEpoch = epoch;
     if (this.isBetter(current, this.best)) {
       this.best = current;
@@ -139,28 +183,17 @@ export class ReduceLROnPlateau extends LRScheduler {
   }
 
   private initIsBetter(mode: string, threshold: number, thresholdMode: string): void {
-    if (mode !== "min" && mode !== "max") throw new ValueError(msg.unknownMode(mode));
-    if (thresholdMode !== "rel" && thresholdMode !== "abs") throw new ValueError(msg.unknownThresholdMode(thresholdMode));
+    this.mode = modeCheck("mode", mode, 0);
+    this.threshold_mode = thresholdModeCheck("threshold_mode", thresholdMode, 0);
     this.mode_worse = mode === "min" ? Infinity : -Infinity;
-    this.mode = mode;
     this.threshold = threshold;
-    this.threshold_mode = thresholdMode;
   }
 
-  override stateDict(): SchedulerStateDict {
-    const s = super.stateDict();
-    // JSON has no Infinity: PyTorch's inf is written as a string so the state survives JSON.
-    for (const k of ["best", "mode_worse"]) if (!Number.isFinite(s[k] as number)) s[k] = String(s[k]) === "Infinity" ? "inf" : "-inf";
-    return s;
+  protected override stateSpec(): StateSpec {
+    return STATE;
   }
 
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    const s = { ...stateDict };
-    for (const k of ["best", "mode_worse"]) {
-      if (s[k] === "inf" || s[k] === "Infinity") s[k] = Infinity;
-      if (s[k] === "-inf" || s[k] === "-Infinity") s[k] = -Infinity;
-    }
-    super.loadStateDict(s);
+  protected override afterLoad(): void {
     this.initIsBetter(this.mode, this.threshold, this.threshold_mode);
   }
 

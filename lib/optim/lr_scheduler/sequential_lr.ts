@@ -1,7 +1,8 @@
 import { ValueError } from "../../errors.js";
+import * as C from "./checks.js";
 import * as msg from "./messages.js";
 import { CompositeScheduler } from "./composite_scheduler.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
+import { BASE_STATE, type LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
 import { readOptions, required, type OptionEntry } from "./options.js";
 
 export interface SequentialLROptions {
@@ -10,16 +11,6 @@ export interface SequentialLROptions {
   /** Steps at which the next scheduler takes over (one fewer than `schedulers`). */
   milestones: readonly number[];
   last_epoch?: number;
-}
-
-/** Checks the schedulers of a SequentialLR / ChainedScheduler with PyTorch's messages. */
-export function checkSchedulers(cls: string, optimizer: OptimizerLike, schedulers: readonly LRScheduler[]): void {
-  if (!Array.isArray(schedulers) || schedulers.length < 1) throw new ValueError(msg.noSchedulers(cls));
-  schedulers.forEach((s, i) => {
-    if (!(s instanceof LRScheduler) || !s.optimizer) throw new TypeError(msg.schedulerWithoutOptimizer(cls, i));
-    if (s.stepArgument === "metric") throw new ValueError(msg.plateauInSequence(cls, i));
-    if (s.optimizer !== optimizer) throw new ValueError(msg.differentOptimizer(cls, s.constructor.name, i));
-  });
 }
 
 /**
@@ -36,38 +27,37 @@ export class SequentialLR extends CompositeScheduler {
   _milestones: number[];
 
   constructor(optimizer: OptimizerLike, options: SequentialLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("SequentialLR", options, ["schedulers", "milestones", "last_epoch"]);
-    const schedulers = required("SequentialLR", "schedulers", o.schedulers);
+    const schedulers = CompositeScheduler.checkSchedulers("SequentialLR", required("SequentialLR", "schedulers", o.schedulers), optimizer);
     const milestones = required("SequentialLR", "milestones", o.milestones);
-    checkSchedulers("SequentialLR", optimizer, schedulers);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) throw new ValueError(msg.milestonesNotArray(milestones));
     if (milestones.length !== schedulers.length - 1) throw new ValueError(msg.milestoneCount(schedulers.length, milestones.length));
-    this._schedulers = [...schedulers];
+    const lastEpoch = C.epoch("last_epoch", o.last_epoch ?? -1, optimizer.paramGroups.length);
+    this.setGivenLastEpoch(lastEpoch);
+    this._schedulers = schedulers;
     this._milestones = [...milestones];
-    this.lastEpoch = (o.last_epoch ?? -1) + 1;
+    this.lastEpoch = lastEpoch + 1;
     // Reset learning rates back to initial values
     for (const g of optimizer.paramGroups) g.lr = g.initial_lr as number;
     // "Undo" the step performed by other schedulers
-    this.recursiveUndo();
+    this.undoInitialSteps();
     // Perform the initial step for only the first scheduler
     this._schedulers[0]._initialStep();
     this._lastLr = this._schedulers[0].getLastLr();
     this.base_lrs = optimizer.paramGroups.map((g) => g.initial_lr as number);
   }
 
-  // Porting note: 1.13 decremented each direct scheduler's last_epoch; current PyTorch recurses
-  // into nested SequentialLR / ChainedScheduler (followed).
-  private recursiveUndo(sched: LRScheduler = this): void {
-    if (sched instanceof CompositeScheduler) {
-      for (const s of sched._schedulers) this.recursiveUndo(s);
-    } else sched.lastEpoch -= 1;
+  // PyTorch's SequentialLR does not call LRScheduler.__init__: its state is these keys (and _schedulers).
+  protected override stateSpec(): StateSpec {
+    return { _milestones: C.list(C.integer), last_epoch: BASE_STATE.last_epoch, _last_lr: BASE_STATE._last_lr };
   }
 
   override step(): void {
     this.lastEpoch += 1;
-    let idx = 0;
-    while (idx < this._milestones.length && this._milestones[idx] <= this.lastEpoch) idx++; // bisect_right
+    // PyTorch's bisect_right, a binary search: with unsorted milestones it gives PyTorch's answer,
+    // not the first milestone above last_epoch.
+    const idx = bisectRight(this._milestones, this.lastEpoch);
     const scheduler = this._schedulers[idx];
     // Porting note: 1.13 called scheduler.step(0) (closed form, with a deprecation warning);
     // current PyTorch calls _update_lr(0): the same values, no warning.
@@ -76,10 +66,26 @@ export class SequentialLR extends CompositeScheduler {
     this._lastLr = scheduler.getLastLr();
   }
 
+  protected override rebuild(optimizer: OptimizerLike, children: LRScheduler[]): SequentialLR {
+    return new SequentialLR(optimizer, { schedulers: children, milestones: this._milestones });
+  }
+
   protected override describeOptions(): OptionEntry[] {
     return [
       { key: "schedulers", value: this._schedulers },
       { key: "milestones", value: this._milestones },
     ];
   }
+}
+
+/** Python's `bisect.bisect_right`: the insertion point after any entries equal to `x`. */
+function bisectRight(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x < a[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

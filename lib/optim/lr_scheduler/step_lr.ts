@@ -1,7 +1,6 @@
-import { ValueError } from "../../errors.js";
-import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, required } from "./options.js";
+import * as C from "./checks.js";
+import { LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, required } from "./options.js";
 import type { OptionEntry } from "./options.js";
 
 export interface StepLROptions {
@@ -20,20 +19,24 @@ export interface StepLROptions {
  * // lr = 0.05 for epochs 0..29, 0.005 for 30..59, 0.0005 for 60..89, ...
  * const sched = new optim.lr_scheduler.StepLR(opt, { step_size: 30, gamma: 0.1 });
  */
+const STATE = { step_size: C.positiveInteger, gamma: C.finite };
+
 export class StepLR extends LRScheduler {
   step_size: number;
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("StepLR", options, ["step_size", "gamma", "last_epoch"]);
-    this.step_size = numberOption("step_size", required("StepLR", "step_size", o.step_size));
+    const n = optimizer.paramGroups.length;
     // Porting note: PyTorch accepts any step_size and fails with ZeroDivisionError at step 1.
-    if (!Number.isInteger(this.step_size) || this.step_size <= 0) {
-      throw new ValueError(msg.positiveInteger("step_size", this.step_size));
-    }
-    this.gamma = numberOption("gamma", o.gamma ?? 0.1);
+    this.step_size = STATE.step_size("step_size", required("StepLR", "step_size", o.step_size), n);
+    this.gamma = STATE.gamma("gamma", o.gamma ?? 0.1, n);
     this.initialize(o.last_epoch ?? -1);
+  }
+
+  protected override stateSpec(): StateSpec {
+    return { ...super.stateSpec(), ...STATE };
   }
 
   getLr(): number[] {

@@ -1,8 +1,41 @@
 import { ValueError } from "../../errors.js";
 import { Generator, normalFill } from "../../tensor/random.js";
 import * as msg from "./messages.js";
-import { LRScheduler, type OptimizerLike } from "./lr_scheduler.js";
-import { numberOption, readOptions, required, type OptionEntry } from "./options.js";
+import * as C from "./checks.js";
+import type { Check } from "./checks.js";
+import { BASE_STATE, LRScheduler, type OptimizerLike, type StateSpec } from "./lr_scheduler.js";
+import { readOptions, required, type OptionEntry } from "./options.js";
+
+const noiseRange: Check<number | [number, number] | null> = (name, v, n) => {
+  if (v === null) return null;
+  if (typeof v === "number") return C.finite(name, v, n);
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number")) return [C.finite(`${name}[0]`, v[0], n), C.finite(`${name}[1]`, v[1], n)];
+  throw new ValueError(msg.timmNoiseRange(v));
+};
+
+// timm's state_dict() is its __dict__ without the optimizer; `last_epoch` and `_last_lr` are
+// paramlab's (step() without an argument, getLastLr()).
+const STATE = {
+  base_values: C.perGroupList(C.finite),
+  metric: C.nullable(C.finite),
+  noise_range_t: noiseRange,
+  noise_pct: C.nonNegative,
+  noise_std: C.finite,
+  noise_seed: C.integer,
+  // Porting note: timm checks t_initial > 0 only; warmup_t < 0, cycle_mul <= 0 and k_decay <= 0
+  // give NaN or a division by zero in timm and are rejected here.
+  t_initial: C.positive,
+  lr_min: C.nonNegative,
+  cycle_mul: C.positive,
+  cycle_decay: C.nonNegative,
+  cycle_limit: C.nonNegative,
+  warmup_t: C.nonNegative,
+  warmup_lr_init: C.nonNegative,
+  warmup_prefix: C.boolean,
+  t_in_epochs: C.boolean,
+  k_decay: C.positive,
+  warmup_steps: C.perGroupList(C.finite),
+};
 
 export interface CosineLRSchedulerOptions {
   /** Length of the first cycle (epochs, or updates when `t_in_epochs` is false). */
@@ -35,11 +68,16 @@ export interface CosineLRSchedulerOptions {
   k_decay?: number;
   /** Set `initial_lr` from `lr` (true) or require it (false, resuming). Default: true. */
   initialize?: boolean;
+  /**
+   * Multiply each group's lr by its `lr_scale` key when it has one, as timm's `update_groups`
+   * does (layer-wise lr decay, `optim.paramGroupsLayerDecay`). Default: true, as in timm.
+   */
+  use_lr_scale?: boolean;
 }
 
 const KEYS = [
   "t_initial", "lr_min", "cycle_mul", "cycle_decay", "cycle_limit", "warmup_t", "warmup_lr_init", "warmup_prefix",
-  "t_in_epochs", "noise_range_t", "noise_pct", "noise_std", "noise_seed", "k_decay", "initialize",
+  "t_in_epochs", "noise_range_t", "noise_pct", "noise_std", "noise_seed", "k_decay", "initialize", "use_lr_scale",
 ] as const;
 
 /**
@@ -75,12 +113,16 @@ export class CosineLRScheduler extends LRScheduler {
   base_values: number[];
   warmup_steps: number[];
   metric: number | null = null;
+  /** Whether a group's `lr_scale` multiplies its lr (the `use_lr_scale` option; not state, as in timm). */
+  readonly use_lr_scale: boolean;
 
   constructor(optimizer: OptimizerLike, options: CosineLRSchedulerOptions) {
-    super(optimizer);
+    super(optimizer, options);
     const o = readOptions("CosineLRScheduler", options, KEYS);
     const groups = optimizer.paramGroups;
-    if (o.initialize ?? true) {
+    const n = groups.length;
+    this.use_lr_scale = C.boolean("use_lr_scale", o.use_lr_scale ?? true, n);
+    if (C.boolean("initialize", o.initialize ?? true, n)) {
       for (const g of groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
     } else {
       groups.forEach((g, i) => {
@@ -89,28 +131,22 @@ export class CosineLRScheduler extends LRScheduler {
     }
     this.base_values = groups.map((g) => g.initial_lr as number);
     this.base_lrs = [...this.base_values];
-    this.t_in_epochs = o.t_in_epochs ?? true;
-    const range = o.noise_range_t ?? null;
-    if (range !== null && typeof range !== "number" && !(Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === "number"))) {
-      throw new ValueError(msg.timmNoiseRange(range));
-    }
-    this.noise_range_t = range === null ? null : typeof range === "number" ? range : [range[0], range[1]];
-    this.noise_pct = numberOption("noise_pct", o.noise_pct ?? 0.67);
-    this.noise_std = numberOption("noise_std", o.noise_std ?? 1.0);
-    this.noise_seed = numberOption("noise_seed", o.noise_seed ?? 42);
+    this.t_in_epochs = STATE.t_in_epochs("t_in_epochs", o.t_in_epochs ?? true, n);
+    this.noise_range_t = STATE.noise_range_t("noise_range_t", o.noise_range_t ?? null, n);
+    this.noise_pct = STATE.noise_pct("noise_pct", o.noise_pct ?? 0.67, n);
+    this.noise_std = STATE.noise_std("noise_std", o.noise_std ?? 1.0, n);
+    this.noise_seed = STATE.noise_seed("noise_seed", o.noise_seed ?? 42, n);
+    // Every option is checked before the groups are touched.
+    this.t_initial = STATE.t_initial("t_initial", required("CosineLRScheduler", "t_initial", o.t_initial), n);
+    this.lr_min = STATE.lr_min("lr_min", o.lr_min ?? 0, n);
+    this.cycle_mul = STATE.cycle_mul("cycle_mul", o.cycle_mul ?? 1, n);
+    this.cycle_decay = STATE.cycle_decay("cycle_decay", o.cycle_decay ?? 1, n);
+    this.cycle_limit = STATE.cycle_limit("cycle_limit", o.cycle_limit ?? 1, n);
+    this.warmup_t = STATE.warmup_t("warmup_t", o.warmup_t ?? 0, n);
+    this.warmup_lr_init = STATE.warmup_lr_init("warmup_lr_init", o.warmup_lr_init ?? 0, n);
+    this.warmup_prefix = STATE.warmup_prefix("warmup_prefix", o.warmup_prefix ?? false, n);
+    this.k_decay = STATE.k_decay("k_decay", o.k_decay ?? 1.0, n);
     this.updateGroups(this.base_values);
-
-    this.t_initial = numberOption("t_initial", required("CosineLRScheduler", "t_initial", o.t_initial));
-    if (!(this.t_initial > 0)) throw new ValueError(msg.timmPositive("t_initial", this.t_initial));
-    this.lr_min = numberOption("lr_min", o.lr_min ?? 0);
-    if (!(this.lr_min >= 0)) throw new ValueError(msg.timmNonNegative("lr_min", this.lr_min));
-    this.cycle_mul = numberOption("cycle_mul", o.cycle_mul ?? 1);
-    this.cycle_decay = numberOption("cycle_decay", o.cycle_decay ?? 1);
-    this.cycle_limit = numberOption("cycle_limit", o.cycle_limit ?? 1);
-    this.warmup_t = numberOption("warmup_t", o.warmup_t ?? 0);
-    this.warmup_lr_init = numberOption("warmup_lr_init", o.warmup_lr_init ?? 0);
-    this.warmup_prefix = o.warmup_prefix ?? false;
-    this.k_decay = numberOption("k_decay", o.k_decay ?? 1.0);
     if (this.warmup_t) {
       this.warmup_steps = this.base_values.map((v) => (v - this.warmup_lr_init) / this.warmup_t);
       this.updateGroups(groups.map(() => this.warmup_lr_init));
@@ -153,7 +189,8 @@ export class CosineLRScheduler extends LRScheduler {
    * one step (see the porting note on the class).
    */
   override step(epoch?: number, metric?: number): void {
-    if (metric !== undefined) this.metric = metric;
+    if (epoch !== undefined) C.finite("epoch", epoch, 0);
+    if (metric !== undefined) this.metric = C.finite("metric", metric, 0);
     if (epoch === undefined) {
       this._stepCount++;
       this.lastEpoch++;
@@ -166,7 +203,8 @@ export class CosineLRScheduler extends LRScheduler {
 
   /** timm's `step_update(num_updates)`: sets the lrs for `numUpdates` when not `t_in_epochs`. */
   stepUpdate(numUpdates: number, metric?: number): void {
-    this.metric = metric ?? null;
+    C.finite("num_updates", numUpdates, 0);
+    this.metric = metric === undefined ? null : C.finite("metric", metric, 0);
     if (!this.t_in_epochs) this.apply(numUpdates);
   }
 
@@ -175,10 +213,12 @@ export class CosineLRScheduler extends LRScheduler {
     this.updateGroups(this.addNoise(this.lrAt(t), t));
   }
 
-  /** timm's `update_groups`: sets each group's lr, times its `lr_scale` when it has one. */
+  /** timm's `update_groups`: sets each group's lr, times its `lr_scale` when it has one (and `use_lr_scale`). */
   private updateGroups(values: number[]): void {
-    this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = typeof g.lr_scale === "number" ? values[i] * g.lr_scale : values[i];
+    const groups = this.optimizer.paramGroups;
+    const scales = groups.map((g, i) => (this.use_lr_scale && "lr_scale" in g ? lrScale(g.lr_scale, i) : null));
+    groups.forEach((g, i) => {
+      g.lr = scales[i] === null ? values[i] : values[i] * (scales[i] as number);
     });
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -208,6 +248,10 @@ export class CosineLRScheduler extends LRScheduler {
     return Math.floor((-this.t_initial * (this.cycle_mul ** cycles - 1)) / (1 - this.cycle_mul));
   }
 
+  protected override stateSpec(): StateSpec {
+    return { ...STATE, last_epoch: { check: C.nonNegative, field: "lastEpoch" }, _last_lr: BASE_STATE._last_lr };
+  }
+
   protected override describeOptions(): OptionEntry[] {
     return [
       { key: "t_initial", value: this.t_initial },
@@ -223,7 +267,14 @@ export class CosineLRScheduler extends LRScheduler {
       { key: "noise_pct", value: this.noise_pct, default: 0.67 },
       { key: "noise_seed", value: this.noise_seed, default: 42 },
       { key: "k_decay", value: this.k_decay, default: 1.0 },
+      { key: "use_lr_scale", value: this.use_lr_scale, default: true },
     ];
   }
 }
 
+
+/** A group's `lr_scale`: a finite number (timm multiplies the lr by it). */
+function lrScale(v: unknown, group: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(msg.lrScaleNotNumber(group, v));
+  return v;
+}

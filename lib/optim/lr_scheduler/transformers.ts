@@ -4,14 +4,14 @@
  * library's keyword names.
  */
 import { ValueError } from "../../errors.js";
+import * as C from "./checks.js";
 import * as msg from "./messages.js";
 import { LambdaLR, type LrLambda } from "./lambda_lr.js";
 import type { OptimizerLike } from "./lr_scheduler.js";
 import { formatDescription, numberOption, readOptions, required } from "./options.js";
 
 function steps(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new ValueError(msg.nonNegativeInteger(name, v));
-  return v;
+  return C.nonNegativeInteger(name, v, 0);
 }
 
 /** Names the factor function so that the scheduler prints as `LambdaLR(lr_lambda=get_...(...))`. */
@@ -194,7 +194,8 @@ export function getInverseSqrtSchedule(optimizer: OptimizerLike, options: Invers
   const cls = "getInverseSqrtSchedule";
   const o = readOptions(cls, options, ["num_warmup_steps", "timescale", "last_epoch"]);
   const w = steps("num_warmup_steps", required(cls, "num_warmup_steps", o.num_warmup_steps));
-  const timescale = o.timescale == null ? w || 10_000 : numberOption("timescale", o.timescale);
+  // Porting note: HF divides by timescale unchecked (ZeroDivisionError for 0); it must be > 0 here.
+  const timescale = o.timescale == null ? w || 10_000 : C.positive("timescale", o.timescale, 0);
   const f = (t: number) => {
     if (t < w) return t / Math.max(1, w);
     const shift = timescale - w;

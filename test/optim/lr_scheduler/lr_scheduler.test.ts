@@ -59,6 +59,35 @@ test("scheduler.step() before optimizer.step() warns once, with PyTorch's text",
   assert.deepEqual(again, []);
 });
 
+test("the step-order warning follows the optimizer's step post-hook: only steps after the scheduler attaches count, as in PyTorch", async () => {
+  // PyTorch wraps optimizer.step when a scheduler is built and sets _opt_called when it runs:
+  // an optimizer stepped before the scheduler existed, then not again, still gets the warning.
+  const opt = makeOptimizer("sgd");
+  opt.step();
+  const s = new S.ExponentialLR(opt, { gamma: 0.9 });
+  const seen = await warningsDuring(() => {
+    s.step();
+    s.step();
+  });
+  assert.deepEqual(seen, [msg.stepBeforeOptimizer()]);
+  // A second optimizer stepped after the scheduler attaches: no warning, and the one-shot hook
+  // removed itself (later steps still work, nothing is left on the optimizer).
+  const opt2 = makeOptimizer("sgd");
+  const s2 = new S.ExponentialLR(opt2, { gamma: 0.9 });
+  let calls = 0;
+  opt2.registerStepPostHook(() => calls++);
+  assert.deepEqual(
+    await warningsDuring(() => {
+      for (let i = 0; i < 3; i++) {
+        opt2.step();
+        s2.step();
+      }
+    }),
+    [],
+  );
+  assert.equal(calls, 3);
+});
+
 test("no warning when the optimizer steps first; getLr() outside step() warns", async () => {
   const opt = makeOptimizer("sgd");
   const s = new S.ExponentialLR(opt, { gamma: 0.9 });
@@ -315,4 +344,80 @@ test("CosineAnnealingWarmRestarts resumed follows current PyTorch's T_cur % T_i 
   assert.equal(s.T_cur, 2);
   assert.equal(s.T_i, 8);
   assertRel(opt.paramGroups[0].lr, (0.1 * (1 + Math.cos((Math.PI * 2) / 8))) / 2, "lr");
+});
+
+test("ParamwiseScheduler recurses into a SequentialLR to undo its children's initial steps (current PyTorch's one rule)", () => {
+  // Hand-derived from current PyTorch (torch/optim/lr_scheduler.py; ParamwiseScheduler is newer
+  // than torch 1.13), one group at lr 0.1, LinearLR(start_factor 0.5, total_iters 4) then
+  // ExponentialLR(0.9) at milestone 4:
+  // - LinearLR's initial step: last_epoch 0, lr 0.05; ExponentialLR's: last_epoch 0, lr kept.
+  // - SequentialLR: last_epoch 0, lr reset to 0.1, recursive_undo: Linear -1, Exp -1; Linear's
+  //   initial step again: last_epoch 0, lr 0.05.
+  // - ParamwiseScheduler: lr reset to 0.1; recursive_undo recurses into the SequentialLR (it has
+  //   _schedulers): Linear -1, Exp -2; its initial step calls SequentialLR._initial_step(), i.e.
+  //   SequentialLR.step(): last_epoch 1, bisect_right([4], 1) = 0, Linear.step(): last_epoch 0,
+  //   lr = 0.1 * 0.5 = 0.05. (paramlab used to decrement SequentialLR's own last_epoch instead,
+  //   and Linear stepped to epoch 1 from lr 0.1: 0.125, above the base lr.)
+  // - step 1: Sequential 2 → Linear epoch 1: 0.05 * (1 + 0.5 / (4 * 0.5)) = 0.0625
+  // - step 2: Sequential 3 → Linear epoch 2: 0.0625 * (1 + 0.5 / (2 + 0.5)) = 0.075
+  // - step 3: Sequential 4 == milestone → Exp._update_lr(0), closed form 0.1 * 0.9^0 = 0.1
+  // - steps 4, 5: Exp chainable: 0.09, 0.081
+  const opt = makeOptimizer("sgd", [0.1]);
+  const seq = new S.SequentialLR(opt, {
+    schedulers: [new S.LinearLR(opt, { start_factor: 0.5, total_iters: 4 }), new S.ExponentialLR(opt, { gamma: 0.9 })],
+    milestones: [4],
+  });
+  const s = new S.ParamwiseScheduler([seq]);
+  const expected = [0.05, 0.0625, 0.075, 0.1, 0.09, 0.081];
+  expected.forEach((lr, t) => {
+    if (t > 0) {
+      opt.step();
+      s.step();
+    }
+    assertRel(opt.paramGroups[0].lr, lr, `step ${t}`);
+  });
+  assert.equal(seq.lastEpoch, 6);
+});
+
+test("composite state dicts have current PyTorch's keys (their __init__ does not call LRScheduler's)", () => {
+  // From torch/optim/lr_scheduler.py (current): SequentialLR sets _schedulers, _milestones,
+  // last_epoch, optimizer, _last_lr; ChainedScheduler _schedulers, optimizer, _last_lr;
+  // ParamwiseScheduler also takes an initial step (_step_count, _is_initial). state_dict() drops
+  // the optimizer; ReduceLROnPlateau likewise has no base_lrs or _step_count.
+  const opt = makeOptimizer("sgd");
+  const kids = () => [new S.ConstantLR(opt, { factor: 0.5, total_iters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })];
+  const keys = (s: S.LRScheduler) => Object.keys(s.stateDict()).sort();
+  assert.deepEqual(keys(new S.SequentialLR(opt, { schedulers: kids(), milestones: [2] })), ["_last_lr", "_milestones", "_schedulers", "last_epoch"]);
+  assert.deepEqual(keys(new S.ChainedScheduler(kids())), ["_last_lr", "_schedulers"]);
+  assert.deepEqual(keys(new S.ParamwiseScheduler([new S.StepLR(opt, { step_size: 2 }), ...kids()])), ["_is_initial", "_last_lr", "_schedulers", "_step_count"]);
+  assert.deepEqual(keys(new S.ReduceLROnPlateau(opt)), [
+    "_last_lr", "best", "cooldown", "cooldown_counter", "default_min_lr", "eps", "factor", "last_epoch", "min_lrs", "mode",
+    "mode_worse", "num_bad_epochs", "patience", "threshold", "threshold_mode",
+  ]);
+});
+
+test("ChainedScheduler and ParamwiseScheduler report their first scheduler's lastEpoch (displays start there)", () => {
+  const opt = makeOptimizer("sgd");
+  const chained = new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.5, total_iters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+  const o2 = makeOptimizer("sgd");
+  const pw = new S.ParamwiseScheduler([new S.StepLR(o2, { step_size: 2 }), new S.ExponentialLR(o2, { gamma: 0.9 }), new S.ConstantLR(o2)]);
+  assert.equal(chained.lastEpoch, 0);
+  assert.equal(pw.lastEpoch, 0);
+  for (let i = 0; i < 3; i++) {
+    opt.step();
+    chained.step();
+    o2.step();
+    pw.step();
+  }
+  assert.equal(chained.lastEpoch, 3);
+  assert.equal(pw.lastEpoch, 3);
+});
+
+test("loadStateDict ignores bookkeeping keys other versions saved (1.13's verbose, base keys of composites)", () => {
+  const opt = makeOptimizer("sgd");
+  const s = new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.5, total_iters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+  const state = s.stateDict();
+  const before = JSON.stringify(state);
+  s.loadStateDict({ ...state, verbose: false, base_lrs: [1, 2, 3], _step_count: 4, last_epoch: 9, _get_lr_called_within_step: false });
+  assert.equal(JSON.stringify(s.stateDict()), before);
 });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { ValueError } from "../../../lib/errors.js";
 import * as S from "../../../lib/optim/lr_scheduler/index.js";
 import * as msg from "../../../lib/optim/lr_scheduler/messages.js";
+import { MAX_TRACE_VALUES } from "../../../lib/optim/lr_scheduler/simulate.js";
 import { assertThrowsMessage } from "../../util.js";
 import { makeOptimizer } from "./helpers.js";
 
@@ -142,4 +143,18 @@ test("one million steps over 3 groups simulate well under a second (OneCycleLR, 
     assert.equal(trace.lr[2].length, 1_000_000);
     assert.ok(ms < 1000, `${trace.scheduler}: ${ms.toFixed(0)} ms`);
   }
+});
+
+test("simulate refuses a trace too large for memory, naming the option and the limit", () => {
+  const build = (o: S.OptimizerLike) => new S.StepLR(o, { step_size: 10 });
+  // 1e12 steps × 3 groups: 24 TB of doubles; "Invalid typed array length" before.
+  assertThrowsMessage(() => S.simulate(makeOptimizer("sgd"), build, { steps: 1e12 }), ValueError, msg.simulateTooLarge(1e12, 3, MAX_TRACE_VALUES));
+  assert.match(msg.simulateTooLarge(1e12, 3, MAX_TRACE_VALUES), /^simulate steps=1000000000000 would record 3000000000000 values \(3 series\), more than the limit of 33554432 \(256 MB\)/);
+  // momentum doubles the series: OneCycleLR on SGD with momentum records lr and momentum.
+  const steps = Math.floor(MAX_TRACE_VALUES / 3) + 1;
+  assertThrowsMessage(
+    () => S.simulate(makeOptimizer("sgd"), (o) => new S.OneCycleLR(o, { max_lr: 0.1, total_steps: steps }), { steps }),
+    ValueError,
+    msg.simulateTooLarge(steps, 6, MAX_TRACE_VALUES),
+  );
 });
