@@ -53,7 +53,7 @@ export function tensorBytes(t: Tensor): number {
 }
 
 /** The message for a value access on a meta tensor. */
-export function metaAccessMessage(name: string, shape: readonly number[], dtype: DType, what = "its values"): string {
+export function metaAccessMessage(name: string, shape: readonly number[], dtype: DType, what = "the values"): string {
   return (
     `Cannot read ${what} of meta tensor ${name ? `"${name}"` : "(unnamed)"} (shape ${formatShape(shape)}, dtype ${dtype}): ` +
     `it has a shape but no storage (loaded with { meta: true }). Load the checkpoint without meta to get values.`
