@@ -94,7 +94,7 @@ describe("loadStateDict from safetensors", () => {
     assert.deepEqual(missingKeys, []);
     assert.equal(unexpectedKeys.length, Object.keys(sd).length - 4);
     assert.deepEqual([...model.head.weight.data], [...sd["head.weight"].data]);
-    assert.deepEqual([...model.norm.bias.data], [...sd["norm.bias"].data]);
+    assert.deepEqual([...model.norm.bias!.data], [...sd["norm.bias"].data]);
   });
 
   test("save → load → loadStateDict round-trips a model; shape-only tensors cannot load values", async () => {

@@ -10,13 +10,13 @@ import { join, resolve } from "node:path";
 import { RuntimeError } from "../../lib/errors.js";
 import { Parameter } from "../../lib/nn/parameter.js";
 import { makeMeta, metaAccessMessage, metaTensor, tensorBytes, withDType } from "../../lib/tensor/meta.js";
-import { Tensor, tensor, zeros } from "../../lib/tensor/tensor.js";
+import { Tensor, tensor, zeros, type DType } from "../../lib/tensor/tensor.js";
 import { tensorBundle } from "../../lib/display/tensor_display.js";
 
 const fixtures = JSON.parse(readFileSync(join(resolve(__dirname, "..", ".."), "test", "fixtures", "safetensors_fixtures.json"), "utf8"));
 const reprs: Record<string, string> = fixtures.meta_repr;
 
-function metaParam(shape: number[], dtype: Parameters<typeof metaTensor>[1], requiresGrad = true): Parameter {
+function metaParam(shape: number[], dtype: DType, requiresGrad = true): Parameter {
   return makeMeta(new Parameter(new Tensor(new Float32Array(0), [0]), requiresGrad), shape, dtype, "w");
 }
 
