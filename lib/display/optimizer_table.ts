@@ -98,8 +98,8 @@ export function section(title: string, hyper: Array<[string, unknown]>, rows: Pa
   return { title, hyper, rows, numel, trainableNumel, tone };
 }
 
-/** Collects the table's data; `model` (optional) names parameters first. */
-export function optimizerView(optimizer: Optimizer, model?: Module): OptimizerView {
+/** Collects the table's data; `model` (optional: a module or its parameter names) names parameters first. */
+export function optimizerView(optimizer: Optimizer, model?: Module | ReadonlyMap<Parameter, string>): OptimizerView {
   const names = groupParameterNames(optimizer.paramGroups, model);
   const defaults = (optimizer.defaults ?? {}) as Record<string, unknown>;
   const memory = optimizerMemory(optimizer);

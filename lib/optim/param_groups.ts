@@ -71,6 +71,25 @@ export function fnmatchRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${out})$`, "s");
 }
 
+/**
+ * timm's rule for parameters that get no weight decay (besides `no_weight_decay_list`), as labelled
+ * tests. Shared by `paramGroupsWeightDecay` and the display's "decay on a bias / norm" check.
+ */
+export const TIMM_NO_DECAY: ReadonlyArray<{ label: string; test: (name: string, param: Parameter) => boolean }> = [
+  { label: "ndim <= 1", test: (_n, p) => p.ndim <= 1 },
+  { label: "name ends with .bias", test: (n) => n.endsWith(".bias") },
+];
+
+/**
+ * Why timm's rule gives `param` no weight decay (the rule's label), or `null` when it decays.
+ *
+ * @example
+ * noWeightDecayReason("blocks.0.norm1.weight", p); // "ndim <= 1"
+ */
+export function noWeightDecayReason(name: string, param: Parameter): string | null {
+  return TIMM_NO_DECAY.find((r) => r.test(name, param))?.label ?? null;
+}
+
 function checkWeightDecay(fn: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ValueError(msg.badNumberOption(fn, "weight_decay", v, "a finite number >= 0"));
   return v;
@@ -104,8 +123,7 @@ export function paramGroupsWeightDecay(named: NamedParameters, options: WeightDe
     return paramGroupsByRules(
       params,
       [
-        { match: (_n: string, p: Parameter) => p.ndim <= 1, group: "no_decay", weight_decay: 0, label: "ndim <= 1" },
-        { match: /\.bias$/, group: "no_decay", weight_decay: 0, label: "name ends with .bias" },
+        ...TIMM_NO_DECAY.map((r) => ({ match: r.test, group: "no_decay", weight_decay: 0, label: r.label })),
         { match: (n: string) => matchesAny(noDecay, n), group: "no_decay", weight_decay: 0, label: "no_weight_decay_list" },
       ],
       { fallback: { name: "decay", weight_decay: weightDecay } },
