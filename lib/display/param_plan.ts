@@ -55,7 +55,13 @@ function list(names: readonly string[]): string {
 /** Findings worth a look, as sentences. */
 export function planFindings(plan: ParamGroupPlan): Array<{ severity: "warning" | "info"; message: string }> {
   const out: Array<{ severity: "warning" | "info"; message: string }> = [];
-  for (const r of plan.unusedRules) out.push({ severity: "warning", message: `Rule ${r} matched no parameter (a typo in the pattern, or a layer this model does not have?).` });
+  for (const r of plan.unusedRules) {
+    out.push(
+      plan.source === "user"
+        ? { severity: "warning", message: `Rule ${r} matched no parameter (a typo in the pattern, or a layer this model does not have?).` }
+        : { severity: "info", message: `${plan.source}'s rule "${r}" matched nothing in this model.` },
+    );
+  }
   if (plan.unmatched.length) {
     out.push(
       plan.fallbackUsed

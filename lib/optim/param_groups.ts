@@ -126,7 +126,7 @@ export function paramGroupsWeightDecay(named: NamedParameters, options: WeightDe
         ...TIMM_NO_DECAY.map((r) => ({ match: r.test, group: "no_decay", weight_decay: 0, label: r.label })),
         { match: (n: string) => matchesAny(noDecay, n), group: "no_decay", weight_decay: 0, label: "no_weight_decay_list" },
       ],
-      { fallback: { name: "decay", weight_decay: weightDecay } },
+      { fallback: { name: "decay", weight_decay: weightDecay }, source: "timm" },
     );
   }
   if (rule === "transformers") {
@@ -140,7 +140,7 @@ export function paramGroupsWeightDecay(named: NamedParameters, options: WeightDe
         { match: /rmsnorm/i, group: "no_decay", weight_decay: 0, label: 'name contains "rmsnorm"' },
         { match: (n: string) => matchesAny(noDecay, n), group: "no_decay", weight_decay: 0, label: "no_weight_decay_list" },
       ],
-      { fallback: { name: "decay", weight_decay: weightDecay }, order: ["decay", "no_decay"] },
+      { fallback: { name: "decay", weight_decay: weightDecay }, order: ["decay", "no_decay"], source: "transformers" },
     );
   }
   throw new ValueError(msg.unknownRuleSet(rule));
@@ -225,7 +225,7 @@ export function paramGroupsLayerDecay(named: NamedParameters, options: LayerDeca
     g.param_rules.push(rule);
     assignments.push({ param: name, rule, group: groupName });
   });
-  return new ParamGroupPlan({ groups: [...groups.values()], assignments, unusedRules: [], unmatched: [], fallbackUsed: true, skippedFrozen, rules: [] });
+  return new ParamGroupPlan({ groups: [...groups.values()], assignments, unusedRules: [], unmatched: [], fallbackUsed: true, skippedFrozen, rules: [], source: "layer_decay" });
 }
 
 function layerReason(name: string, id: number, last: number): string {

@@ -54,6 +54,8 @@ export interface RuleOptions {
   skip_frozen?: boolean;
   /** Group order by name; groups not listed follow in order of their first rule. */
   order?: readonly string[];
+  /** @internal Set by the builders whose rule sets are fixed. */
+  source?: ParamGroupPlan["source"];
 }
 
 /** Label of the fallback "rule" in explanations. */
@@ -78,8 +80,14 @@ export class ParamGroupPlan implements Iterable<BuiltParamGroup> {
   readonly skippedFrozen: string[];
   /** Label of each rule, in order. */
   readonly rules: string[];
+  /**
+   * Who wrote the rules: `"user"` (paramGroupsByRules) or a builder's fixed rule set (`"timm"`,
+   * `"transformers"`, `"layer_decay"`), whose unused rules are expected rather than typos.
+   */
+  readonly source: "user" | "timm" | "transformers" | "layer_decay";
 
-  constructor(init: Omit<ParamGroupPlan, typeof Symbol.iterator | "toString">) {
+  constructor(init: Omit<ParamGroupPlan, typeof Symbol.iterator | "toString" | "source"> & { source?: ParamGroupPlan["source"] }) {
+    this.source = init.source ?? "user";
     this.groups = init.groups;
     this.assignments = init.assignments;
     this.unusedRules = init.unusedRules;
@@ -157,7 +165,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function paramGroupsByRules(named: NamedParameters, rules: readonly ParamRule[], options: RuleOptions = {}): ParamGroupPlan {
   const params = checkNamed("paramGroupsByRules()", named);
   if (!Array.isArray(rules)) throw new TypeError(msg.rulesNotArray(rules));
-  const { fallback = { name: "default" }, skip_frozen: skipFrozen = true, order = [] } = options;
+  const { fallback = { name: "default" }, skip_frozen: skipFrozen = true, order = [], source = "user" } = options;
   const labels = rules.map((r, i) => {
     if (r === null || typeof r !== "object") throw new TypeError(msg.badRule(i, "must be an object { match, group, ...hyperparameters }", r));
     if (!(r.match instanceof RegExp) && typeof r.match !== "function") throw new TypeError(msg.badRule(i, "needs match: a RegExp or a function (name, param) => boolean", r.match));
@@ -221,5 +229,6 @@ export function paramGroupsByRules(named: NamedParameters, rules: readonly Param
     fallbackUsed: fallback !== null,
     skippedFrozen,
     rules: labels,
+    source,
   });
 }
