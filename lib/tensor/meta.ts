@@ -13,6 +13,7 @@
  * rejected by the loader. Operations return float32 tensors.
  */
 import { describeValue, RuntimeError, ValueError } from "../errors.js";
+import { formatTensorData } from "./format.js";
 import { checkShape, formatShape, shapeNumel, Tensor, type DType } from "./tensor.js";
 
 /** Bytes per element of each dtype (PyTorch's `element_size()`). */
@@ -134,5 +135,19 @@ export function metaTensor(shape: readonly number[], dtype: DType = "float32", n
 export function withDType<T extends Tensor>(t: T, dtype: DType): T {
   checkDType(dtype);
   if (dtype !== "float32") Object.defineProperty(t, "dtype", { value: dtype, enumerable: true, configurable: true, writable: false });
+  if (isIntegerDType(dtype)) {
+    // PyTorch prints integers without a decimal point (`tensor([0, 1])`), bools as True / False,
+    // and names every integer dtype but int64 (the default) in a suffix.
+    Object.defineProperty(t, "toString", {
+      value(this: Tensor): string {
+        let body = formatTensorData(this.data, this.shape, "tensor(".length);
+        body = dtype === "bool" ? body.replace(/([01])\./g, (_, d: string) => (d === "1" ? " True" : "False")) : body.replace(/(\d)\.(?=[\s,\]]|$)/g, "$1");
+        return addSuffixes(`tensor(${body}`, dtype === "int64" || dtype === "bool" ? [] : [`dtype=torch.${dtype}`], "tensor(".length);
+      },
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
   return t;
 }

@@ -82,3 +82,11 @@ describe("meta tensors", () => {
     assert.throws(() => withDType(tensor([1]), "complex64" as never), { name: "ValueError" });
   });
 });
+
+describe("integer and bool tensors loaded with values", () => {
+  test("print as PyTorch prints them (torch 1.13 reprs): no decimal point, True / False, the dtype suffix", () => {
+    for (const [dtype, c] of Object.entries<{ values: number[]; shape: number[]; repr: string }>(fixtures.int_repr)) {
+      assert.equal(String(withDType(tensor(c.values, c.shape), dtype as DType)), c.repr, dtype);
+    }
+  });
+});
