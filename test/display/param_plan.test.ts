@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nn, optim, toMimeBundle, type MimeBundle } from "../../lib/index.js";
+import { nn, optim } from "../../lib/index.js";
+import { toMimeBundle, type MimeBundle } from "../../lib/display/sink.js";
 import { planFindings, planRows } from "../../lib/display/param_plan.js";
 import { parseHtml, textOf } from "./helpers.js";
 
