@@ -85,6 +85,8 @@ export function parseHeaderJson(bytes: Uint8Array, src: string): SafetensorsHead
       metadata = entry as Record<string, string>;
       continue;
     }
+    // A state dict is a plain object here: "__proto__" cannot be one of its keys.
+    if (name === "__proto__") throw new ValueError(msg.reservedName(src, name));
     if (!isObject(entry)) throw new ValueError(msg.entryNotObject(src, name, entry));
     const { dtype, shape, data_offsets: offsets } = entry;
     if (!isSafetensorsDType(dtype)) throw new ValueError(msg.unknownDType(src, name, dtype, Object.keys(DTYPE_SIZE)));

@@ -24,6 +24,8 @@ export const metadataNotStrings = (src: string, v: unknown) =>
   `${src}: "__metadata__" must be an object of string values, got ${describeValue(v)}`;
 export const entryNotObject = (src: string, name: string, v: unknown) =>
   `${src}: tensor "${name}": expected an object { dtype, shape, data_offsets }, got ${describeValue(v)}`;
+export const reservedName = (src: string, name: string) =>
+  `${src}: tensor name "${name}" is not supported (a state dict is a plain object, where that key is reserved)`;
 export const unknownDType = (src: string, name: string, dtype: unknown, known: readonly string[]) =>
   `${src}: tensor "${name}": unknown dtype ${describeValue(dtype)} (expected one of ${known.join(", ")})`;
 export const badShape = (src: string, name: string, shape: unknown) =>

@@ -107,6 +107,7 @@ async function readIndex(loc: Location): Promise<{ metadata: Record<string, stri
   const shards = new Map<string, string[]>();
   const order: string[] = [];
   for (const [name, file] of Object.entries(map as Record<string, unknown>)) {
+    if (name === "__proto__") throw new ValueError(msg.reservedName(src, name));
     if (typeof file !== "string" || file === "" || file.includes("/") || file.includes("\\") || file === "." || file === "..") {
       throw new ValueError(msg.indexBadShard(src, name, file));
     }

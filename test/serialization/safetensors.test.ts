@@ -192,6 +192,7 @@ describe("safetensors: corrupt files fail promptly with a message naming the ten
       message: msg.gap("bytes", "b", 4, 8),
     },
     { name: "bytes after the last tensor", bytes: rawFile(ok, f32(3)), cls: ValueError, message: msg.trailing("bytes", 8, 12) },
+    { name: "a tensor named __proto__", bytes: rawFile('{"__proto__": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}', f32(2)), cls: ValueError, message: msg.reservedName("bytes", "__proto__") },
     { name: "metadata not strings", bytes: rawFile({ __metadata__: { step: 3 }, ...ok }, f32(2)), cls: ValueError, message: msg.metadataNotStrings("bytes", { step: 3 }) },
     { name: "BOOL byte other than 0/1", bytes: rawFile({ m: { dtype: "BOOL", shape: [2], data_offsets: [0, 2] } }, new Uint8Array([1, 7])), cls: RangeError, message: msg.badBool("m", 1, 7) },
   ];
