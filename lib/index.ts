@@ -7,6 +7,7 @@
  */
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as safetensors from "./serialization/safetensors.js";
 // Curated barrels: each lists its public names explicitly.
 export * from "./tensor/index.js";
 export * from "./autograd/index.js";

@@ -7,6 +7,7 @@
 import { describeValue, kindOf, ValueError } from "../errors.js";
 import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
+import { tensorBytes } from "../tensor/meta.js";
 import { formatBytes, formatCount, formatShapeTuple, pad, displayWidth } from "./format.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
 import { JUPYTER_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
@@ -66,7 +67,6 @@ export interface SummaryTotals {
   bufferBytes: number;
 }
 
-const BYTES_PER_ELEMENT = 4; // float32
 /** Longest arguments text shown in full in the HTML table (the rest is in the cell's tooltip). */
 const ARGS_MAX = 72;
 
@@ -158,14 +158,21 @@ export class ModuleSummary {
     this.rows = [];
     this.#emit(tree, "", "", 0, depth);
     let buffers = 0;
-    for (const [, b] of model.namedBuffers()) buffers += b.numel;
+    let bufferBytes = 0;
+    for (const [, b] of model.namedBuffers()) {
+      buffers += b.numel;
+      bufferBytes += tensorBytes(b);
+    }
+    // Bytes in each tensor's own dtype (a bf16 checkpoint loaded shape-only takes 2 bytes a value).
+    let paramBytes = 0;
+    for (const p of model.parameters()) paramBytes += tensorBytes(p);
     this.totals = {
       total: tree.params,
       trainable: tree.trainableParams,
       nonTrainable: tree.params - tree.trainableParams,
-      paramBytes: tree.params * BYTES_PER_ELEMENT,
+      paramBytes,
       buffers,
-      bufferBytes: buffers * BYTES_PER_ELEMENT,
+      bufferBytes,
     };
   }
 

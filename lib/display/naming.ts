@@ -1,7 +1,16 @@
 /**
- * Names for parameters that an optimizer holds without names. A parameter's name is its dotted
- * path from the outermost live module that contains it (`base.weight`), found through the weak
- * module registry, so `display(optimizer)` names parameters without being handed the model.
+ * Names for the parameters an optimizer holds. Explicit names come first: a group's
+ * `param_names` (an optimizer built from `namedParameters()` pairs or a param-group builder),
+ * then the model when one is given (`describeParamGroups(model, optimizer)`). Only parameters
+ * still unnamed fall back to the weak module registry (lib/nn/registry.ts): their dotted path
+ * from the outermost live module that contains them, so `display(optimizer)` can name parameters
+ * without being handed the model.
+ *
+ * The fallback is deterministic for a given set of live modules (the newest outermost module
+ * that holds the parameter wins, modules visited in creation order), but which modules are
+ * still alive depends on garbage collection: a module that is unreachable yet not collected still
+ * counts. The two can only disagree for a layer shared by two separate models; pass names (or the
+ * model) to be independent of it.
  */
 import type { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
@@ -46,9 +55,10 @@ export function liveParameterNames(wanted?: ReadonlySet<Parameter>): Map<Paramet
 
 /**
  * The name of every parameter of the groups: the group's `param_names` first, then the model's
- * names (when given), then live modules; missing ones are left out.
+ * names (a module, or names already collected from it), then live modules; missing ones are left
+ * out.
  */
-export function groupParameterNames(groups: readonly ParamGroup[], model?: Module): Map<Parameter, string> {
+export function groupParameterNames(groups: readonly ParamGroup[], model?: Module | ReadonlyMap<Parameter, string>): Map<Parameter, string> {
   const names = new Map<Parameter, string>();
   const wanted = new Set<Parameter>();
   for (const g of groups) {
@@ -59,7 +69,7 @@ export function groupParameterNames(groups: readonly ParamGroup[], model?: Modul
     });
   }
   if (model) {
-    const fromModel = modelNames(model);
+    const fromModel = model instanceof Map ? model : modelNames(model as Module);
     for (const p of wanted) {
       const n = fromModel.get(p);
       if (n !== undefined && !names.has(p)) names.set(p, n);

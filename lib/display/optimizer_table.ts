@@ -6,7 +6,8 @@
 import type { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import type { Optimizer, ParamGroup } from "../optim/optimizer.js";
-import { formatCount, formatShapeTuple, formatValue, pad, displayWidth } from "./format.js";
+import { optimizerMemory, type GroupMemory, type OptimizerMemory } from "../optim/state_memory.js";
+import { formatBytes, formatCount, formatShapeTuple, formatValue, pad, displayWidth } from "./format.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
 import { groupParameterNames, UNNAMED } from "./naming.js";
 
@@ -22,6 +23,8 @@ export interface ParamRow {
   hasGrad: boolean;
   /** Optimizer steps taken for this parameter (its state's `step`), when it has state. */
   step?: number;
+  /** The builder rule that placed this parameter in its group (the group's `param_rules`). */
+  rule?: string;
   /** Problems found by the param-group report, shown in a Notes column. */
   notes: string[];
 }
@@ -39,6 +42,8 @@ export interface GroupSection {
   trainableNumel: number;
   /** Extra CSS class for the section (e.g. a warning section). */
   tone?: "warn";
+  /** Parameter, gradient and optimizer-state bytes of the group (param groups only). */
+  memory?: GroupMemory;
 }
 
 /** Everything the table shows. */
@@ -50,6 +55,8 @@ export interface OptimizerView {
   numel: number;
   trainableNumel: number;
   stepCount: number;
+  /** Memory from shapes: parameters, gradients and optimizer state. */
+  memory?: OptimizerMemory;
 }
 
 /** A group's title: index and `name` when the group has one. */
@@ -59,7 +66,7 @@ export function groupTitle(group: ParamGroup, index: number): string {
 
 /** Hyperparameters of a group in display order: `lr` first, then the group's own key order. */
 export function groupHyperparameters(group: ParamGroup): Array<[string, unknown]> {
-  const keys = Object.keys(group).filter((k) => k !== "params" && k !== "param_names" && k !== "name");
+  const keys = Object.keys(group).filter((k) => k !== "params" && k !== "param_names" && k !== "param_rules" && k !== "name");
   keys.sort((a, b) => (a === "lr" ? -1 : b === "lr" ? 1 : 0));
   return keys.map((k) => [k, group[k]]);
 }
@@ -91,13 +98,21 @@ export function section(title: string, hyper: Array<[string, unknown]>, rows: Pa
   return { title, hyper, rows, numel, trainableNumel, tone };
 }
 
-/** Collects the table's data; `model` (optional) names parameters first. */
-export function optimizerView(optimizer: Optimizer, model?: Module): OptimizerView {
+/** Collects the table's data; `model` (optional: a module or its parameter names) names parameters first. */
+export function optimizerView(optimizer: Optimizer, model?: Module | ReadonlyMap<Parameter, string>): OptimizerView {
   const names = groupParameterNames(optimizer.paramGroups, model);
   const defaults = (optimizer.defaults ?? {}) as Record<string, unknown>;
+  const memory = optimizerMemory(optimizer);
   const sections = optimizer.paramGroups.map((g, i) => {
-    const s = section(groupTitle(g, i), groupHyperparameters(g), g.params.map((p) => paramRow(p, names.get(p), optimizer)));
+    const rules = Array.isArray(g.param_rules) ? (g.param_rules as unknown[]) : [];
+    const rows = g.params.map((p, j) => {
+      const r = paramRow(p, names.get(p), optimizer);
+      if (typeof rules[j] === "string") r.rule = rules[j] as string;
+      return r;
+    });
+    const s = section(groupTitle(g, i), groupHyperparameters(g), rows);
     s.defaultFlags = new Set(s.hyper.filter(([k, v]) => (typeof v === "boolean" || v === null) && defaults[k] === v).map(([k]) => k));
+    s.memory = memory.groups[i];
     return s;
   });
   return {
@@ -107,6 +122,7 @@ export function optimizerView(optimizer: Optimizer, model?: Module): OptimizerVi
     numel: sections.reduce((n, s) => n + s.numel, 0),
     trainableNumel: sections.reduce((n, s) => n + s.trainableNumel, 0),
     stepCount: optimizer.stepCount,
+    memory,
   };
 }
 
@@ -124,6 +140,24 @@ export function viewCaption(view: OptimizerView): string {
   );
 }
 
+/** `state (exp_avg, exp_avg_sq) 2×` for a group's state keys. */
+function stateLabel(keys: string[] | null): string {
+  if (keys === null) return "state unknown";
+  if (keys.length === 0) return "no state";
+  return `state ${keys.length}× (${keys.join(", ")})`;
+}
+
+/** A group's memory: `params 1.2 MB · grads 1.2 MB · state 2× (exp_avg, exp_avg_sq) 2.4 MB`. */
+export function groupMemoryText(m: GroupMemory): string {
+  return `params ${formatBytes(m.paramBytes)} · grads ${formatBytes(m.gradBytes)} · ${stateLabel(m.stateKeys)}${m.stateKeys?.length ? " " + formatBytes(m.stateBytes) : ""}`;
+}
+
+/** The whole optimizer's memory line. */
+export function memoryText(m: OptimizerMemory): string {
+  const state = m.known ? `${m.optimizer} state ${formatBytes(m.stateBytes)}` : `${m.optimizer} state unknown (not counted)`;
+  return `Memory from shapes: parameters ${formatBytes(m.paramBytes)} + gradients ${formatBytes(m.gradBytes)} + ${state} = ${formatBytes(m.totalBytes)}`;
+}
+
 function trainableText(s: GroupSection): string {
   if (s.numel === 0) return "";
   if (s.trainableNumel === s.numel) return "all trainable";
@@ -135,10 +169,12 @@ function trainableText(s: GroupSection): string {
 export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?: boolean } = {}): string {
   const hasNotes = view.sections.some((s) => s.rows.some((r) => r.notes.length));
   const hasStep = view.sections.some((s) => s.rows.some((r) => r.step !== undefined));
-  const cols = 5 + (hasStep ? 1 : 0) + (hasNotes ? 1 : 0);
+  const hasRule = view.sections.some((s) => s.rows.some((r) => r.rule !== undefined));
+  const cols = 5 + (hasRule ? 1 : 0) + (hasStep ? 1 : 0) + (hasNotes ? 1 : 0);
   const out: string[] = ["<table>", el("caption", viewCaption(view))];
   out.push(
     "<thead><tr><th>Parameter</th><th>Shape</th><th class=\"pl-num\">Numel</th><th>Trainable</th><th>Grad</th>" +
+      (hasRule ? "<th>Rule</th>" : "") +
       (hasStep ? "<th class=\"pl-num\">Step</th>" : "") +
       (hasNotes ? "<th>Notes</th>" : "") +
       "</tr></thead>",
@@ -160,6 +196,7 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
           el("td", formatCount(r.numel), "pl-num") +
           (r.trainable ? el("td", "✓ yes", "pl-yes") : el("td", "✗ frozen", "pl-no")) +
           (r.hasGrad ? el("td", "✓ yes", "pl-yes") : el("td", "—", "pl-no")) +
+          (hasRule ? el("td", r.rule ?? "", "pl-mono pl-muted") : "") +
           (hasStep ? el("td", r.step === undefined ? "—" : formatCount(r.step), "pl-num") : "") +
           (hasNotes ? `<td class="pl-warn">${r.notes.map((n) => escapeHtml(n)).join("<br>")}</td>` : "") +
           "</tr>",
@@ -169,7 +206,7 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
       `<tr class="pl-total"><td>${escapeHtml(`${s.title.split(" · ")[0]} total (${plural(s.rows.length, "tensor")})`)}</td><td></td>` +
         el("td", formatCount(s.numel), "pl-num") +
         el("td", trainableText(s), s.trainableNumel === s.numel ? "" : "pl-partial") +
-        `<td colspan="${cols - 4}"></td></tr>`,
+        (s.memory ? `<td colspan="${cols - 4}" class="pl-muted">${escapeHtml(groupMemoryText(s.memory))}</td></tr>` : `<td colspan="${cols - 4}"></td></tr>`),
     );
     out.push("</tbody>");
   }
@@ -177,7 +214,9 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
     `<tfoot><tr><td>${escapeHtml(`Total (${plural(view.tensors, "tensor")})`)}</td><td></td>` +
       el("td", formatCount(view.numel), "pl-num") +
       el("td", `${formatCount(view.trainableNumel)} trainable`) +
-      `<td colspan="${cols - 4}"></td></tr></tfoot>`,
+      `<td colspan="${cols - 4}"></td></tr>` +
+      (view.memory ? `<tr class="pl-memory"><td colspan="${cols}">${escapeHtml(memoryText(view.memory))}</td></tr>` : "") +
+      "</tfoot>",
   );
   out.push("</table>");
   if (opts.after) out.push(opts.after);
@@ -189,8 +228,9 @@ export function optimizerHtml(view: OptimizerView, opts: { after?: string; bare?
 export function optimizerText(view: OptimizerView): string {
   const hasNotes = view.sections.some((s) => s.rows.some((r) => r.notes.length));
   const hasStep = view.sections.some((s) => s.rows.some((r) => r.step !== undefined));
-  const header = ["Parameter", "Shape", "Numel", "Trainable", "Grad", ...(hasStep ? ["Step"] : []), ...(hasNotes ? ["Notes"] : [])];
-  const right = new Set([2, ...(hasStep ? [5] : [])]);
+  const hasRule = view.sections.some((s) => s.rows.some((r) => r.rule !== undefined));
+  const header = ["Parameter", "Shape", "Numel", "Trainable", "Grad", ...(hasRule ? ["Rule"] : []), ...(hasStep ? ["Step"] : []), ...(hasNotes ? ["Notes"] : [])];
+  const right = new Set([2, ...(hasStep ? [hasRule ? 6 : 5] : [])]);
   const body = view.sections.map((s) =>
     s.rows.map((r) => [
       r.name,
@@ -198,6 +238,7 @@ export function optimizerText(view: OptimizerView): string {
       formatCount(r.numel),
       r.trainable ? "yes" : "frozen",
       r.hasGrad ? "yes" : "-",
+      ...(hasRule ? [r.rule ?? ""] : []),
       ...(hasStep ? [r.step === undefined ? "-" : formatCount(r.step)] : []),
       ...(hasNotes ? [r.notes.join("; ")] : []),
     ]),
@@ -216,8 +257,10 @@ export function optimizerText(view: OptimizerView): string {
     out.push(line(header), rule);
     for (const r of body[i]) out.push(line(r));
     out.push(rule, line(totals[i]));
+    if (s.memory) out.push(`  memory: ${groupMemoryText(s.memory)}`);
   });
   out.push("", `Total: ${plural(view.numel, "parameter")} in ${plural(view.tensors, "tensor")} (${formatCount(view.trainableNumel)} trainable)`);
+  if (view.memory) out.push(memoryText(view.memory));
   return out.join("\n");
 }
 

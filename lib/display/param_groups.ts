@@ -7,9 +7,9 @@
 import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import { Optimizer } from "../optim/optimizer.js";
+import { noWeightDecayReason } from "../optim/param_groups.js";
 import { formatCount, formatShapeTuple, formatValue } from "./format.js";
 import { escapeHtml, wrapHtml } from "./html.js";
-import { modelNames } from "./naming.js";
 import { optimizerHtml, optimizerText, optimizerView, paramRow, section, type OptimizerView } from "./optimizer_table.js";
 import { JUPYTER_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
 
@@ -35,8 +35,8 @@ export interface ParamGroupProblem {
 }
 
 /**
- * Module class names whose weights are normalisation scales. With `ndim <= 1` and `.bias` this is
- * timm's `param_groups_weight_decay` rule for what gets no weight decay.
+ * Module class names whose weights are normalisation scales: besides timm's rule (imported from
+ * lib/optim, where the builders use it), a parameter of such a module should get no decay.
  */
 const NORM_LAYER = /norm/i;
 /** How many names a problem message lists before "and N more". */
@@ -51,13 +51,28 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-/** The module that directly owns each parameter of `model`. */
-function owners(model: Module): Map<Parameter, Module> {
-  const out = new Map<Parameter, Module>();
-  for (const [, m] of model.namedModules()) {
-    for (const [, p] of m.namedParameters("", false, false)) if (!out.has(p)) out.set(p, m);
+/** What one walk of the model gives: each parameter's first name and its owning module, in order. */
+interface ModelWalk {
+  named: Array<[string, Parameter]>;
+  names: Map<Parameter, string>;
+  owner: Map<Parameter, Module>;
+}
+
+/** Walks `model` once (its modules, each module's own parameters). */
+function walkModel(model: Module): ModelWalk {
+  const named: Array<[string, Parameter]> = [];
+  const names = new Map<Parameter, string>();
+  const owner = new Map<Parameter, Module>();
+  for (const [prefix, m] of model.namedModules()) {
+    for (const [n, p] of m.namedParameters("", false, false)) {
+      if (names.has(p)) continue;
+      const name = prefix ? `${prefix}.${n}` : n;
+      names.set(p, name);
+      owner.set(p, m);
+      named.push([name, p]);
+    }
   }
-  return out;
+  return { named, names, owner };
 }
 
 /**
@@ -69,9 +84,12 @@ export class ParamGroupReport {
   readonly view: OptimizerView;
   /** Findings, warnings first. */
   readonly problems: ParamGroupProblem[];
+  /** Each parameter of the model under its (first) name in the model. */
+  readonly modelNames: ReadonlyMap<Parameter, string>;
 
-  constructor(view: OptimizerView, problems: ParamGroupProblem[]) {
+  constructor(view: OptimizerView, problems: ParamGroupProblem[], modelNames: ReadonlyMap<Parameter, string> = new Map()) {
     this.view = view;
+    this.modelNames = modelNames;
     this.problems = [...problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "warning" ? -1 : 1));
   }
 
@@ -123,9 +141,9 @@ export class ParamGroupReport {
 export function describeParamGroups(model: Module, optimizer: Optimizer): ParamGroupReport {
   if (!(model instanceof Module)) throw new TypeError(`describeParamGroups() expects an nn.Module as its first argument, got ${describe(model)}`);
   if (!(optimizer instanceof Optimizer)) throw new TypeError(`describeParamGroups() expects an optim.Optimizer as its second argument, got ${describe(optimizer)}`);
-  const view = optimizerView(optimizer, model);
-  const inModel = modelNames(model);
-  const owner = owners(model);
+  // One walk of the model names every parameter and finds its module; the table uses these names.
+  const { named, names: inModel, owner } = walkModel(model);
+  const view = optimizerView(optimizer, inModel);
   const problems: ParamGroupProblem[] = [];
   const inGroups = new Set<Parameter>();
   optimizer.paramGroups.forEach((g) => g.params.forEach((p) => inGroups.add(p)));
@@ -167,7 +185,7 @@ export function describeParamGroups(model: Module, optimizer: Optimizer): ParamG
     if (typeof wd === "number" && wd > 0) {
       const decayed = rows.filter((r) => {
         const m = owner.get(r.param);
-        return r.trainable && (r.name === "bias" || r.name.endsWith(".bias") || r.shape.length <= 1 || (m !== undefined && NORM_LAYER.test(m.constructor.name)));
+        return r.trainable && (r.name === "bias" || noWeightDecayReason(r.name, r.param) !== null || (m !== undefined && NORM_LAYER.test(m.constructor.name)));
       });
       for (const r of decayed) r.notes.push(`weight decay ${formatValue(wd)} on a bias / norm weight`);
       if (decayed.length) {
@@ -183,7 +201,7 @@ export function describeParamGroups(model: Module, optimizer: Optimizer): ParamG
   });
 
   // Trainable parameters of the model that no group holds: shown as their own section.
-  const missing = model.namedParameters().filter(([, p]) => !inGroups.has(p) && p.requiresGrad);
+  const missing = named.filter(([, p]) => !inGroups.has(p) && p.requiresGrad);
   if (missing.length) {
     const rows = missing.map(([name, p]) => {
       const r = paramRow(p, name, optimizer);
@@ -198,7 +216,7 @@ export function describeParamGroups(model: Module, optimizer: Optimizer): ParamG
       message: `${plural(missing.length, "trainable parameter")} of the model ${missing.length === 1 ? "is" : "are"} in no param group, so the optimizer never updates ${missing.length === 1 ? "it" : "them"}: ${listNames(missing.map(([n, p]) => `${n} ${formatShapeTuple(p.shape)}`))}.`,
     });
   }
-  const frozenOutside = model.namedParameters().filter(([, p]) => !inGroups.has(p) && !p.requiresGrad);
+  const frozenOutside = named.filter(([, p]) => !inGroups.has(p) && !p.requiresGrad);
   if (frozenOutside.length) {
     const n = frozenOutside.reduce((s, [, p]) => s + p.numel, 0);
     problems.push({
@@ -224,7 +242,7 @@ export function describeParamGroups(model: Module, optimizer: Optimizer): ParamG
       });
     }
   }
-  return new ParamGroupReport(view, problems);
+  return new ParamGroupReport(view, problems, inModel);
 }
 
 function describe(v: unknown): string {
@@ -258,7 +276,7 @@ function seedValue(group: Record<string, unknown>, key: string): string {
  */
 export function visualizeOptimizerParamGroups(model: Module, optimizer: Optimizer): ParamGroupReport {
   const report = describeParamGroups(model, optimizer);
-  const names = modelNames(model);
+  const names = report.modelNames;
   const lines: string[] = [];
   optimizer.paramGroups.forEach((group, i) => {
     lines.push("", `🟢 Param Group ${i}:`);

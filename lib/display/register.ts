@@ -5,11 +5,13 @@
  */
 import { Module } from "../nn/module.js";
 import { Optimizer } from "../optim/optimizer.js";
+import { ParamGroupPlan } from "../optim/param_rules.js";
 import { LRScheduler } from "../optim/lr_scheduler/lr_scheduler.js";
 import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ModuleSummary } from "./module_summary.js";
 import { optimizerHtml, optimizerText, optimizerView } from "./optimizer_table.js";
+import { planBundle } from "./param_plan.js";
 import { isScheduleTrace, plotSchedule } from "./schedule_plot.js";
 import { schedulerBundle } from "./scheduler_display.js";
 import { JUPYTER_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
@@ -31,6 +33,10 @@ attach(Module, function (this: Module) {
 attach(Optimizer, function (this: Optimizer) {
   const view = optimizerView(this);
   return mediaBundle({ "text/plain": optimizerText(view), "text/html": optimizerHtml(view) });
+});
+
+attach(ParamGroupPlan, function (this: ParamGroupPlan) {
+  return planBundle(this);
 });
 
 attach(LRScheduler, function (this: LRScheduler) {

@@ -4,7 +4,8 @@
  */
 import { Parameter } from "../nn/parameter.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { formatCount, formatShapeTuple, formatShort } from "./format.js";
+import { tensorBytes } from "../tensor/meta.js";
+import { formatBytes, formatCount, formatShapeTuple, formatShort } from "./format.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
 import { mediaBundle, type MediaBundle } from "./sink.js";
 
@@ -52,7 +53,7 @@ export function valuePreview(data: ArrayLike<number>): string {
 
 /** One-line description: `Parameter (3, 4) float32, 12 elements, requires_grad=True, grad: none`. */
 export function tensorHeadline(t: Tensor): string {
-  const parts = [`${t instanceof Parameter ? "Parameter" : "Tensor"} ${formatShapeTuple(t.shape)} ${t.dtype}`, `${formatCount(t.numel)} elements`];
+  const parts = [`${t instanceof Parameter ? "Parameter" : "Tensor"} ${formatShapeTuple(t.shape)} ${t.dtype}${t.isMeta ? " (meta)" : ""}`, `${formatCount(t.numel)} elements`];
   if (t instanceof Parameter) {
     parts.push(`requires_grad=${t.requiresGrad ? "True" : "False"}`);
     parts.push(`grad: ${t.grad === null ? "none" : formatShapeTuple(t.grad.shape)}`);
@@ -63,6 +64,7 @@ export function tensorHeadline(t: Tensor): string {
 /** HTML card for a tensor. */
 export function tensorHtml(t: Tensor): string {
   const isParam = t instanceof Parameter;
+  if (t.isMeta) return metaTensorHtml(t, isParam);
   const facts: Array<[string, string, string?]> = [
     ["shape", formatShapeTuple(t.shape), "pl-mono"],
     ["dtype", t.dtype, "pl-mono"],
@@ -82,6 +84,20 @@ export function tensorHtml(t: Tensor): string {
   // Small tensors show PyTorch's printed form (rows and columns); large ones a flat preview.
   const values = t.numel <= 64 ? t.toString().replace(/^Parameter containing:\n/, "") : valuePreview(t.data);
   return wrapHtml(`${title}<dl class="pl-facts">${dl}</dl><br>${el("pre", values, "pl-values pl-mono")}`);
+}
+
+/** HTML card of a shape-only tensor: shape, dtype, size; no values to show. */
+function metaTensorHtml(t: Tensor, isParam: boolean): string {
+  const facts: Array<[string, string, string?]> = [
+    ["shape", formatShapeTuple(t.shape), "pl-mono"],
+    ["dtype", t.dtype, "pl-mono"],
+    ["device", "meta (shape only, no values)", "pl-muted"],
+    ["numel", formatCount(t.numel)],
+    ["size", formatBytes(tensorBytes(t))],
+  ];
+  if (isParam) facts.push(["requires_grad", (t as Parameter).requiresGrad ? "True (trainable)" : "False (frozen)", (t as Parameter).requiresGrad ? "pl-yes" : "pl-no"]);
+  const dl = facts.map(([k, v, cls]) => el("dt", k) + el("dd", v, cls)).join("");
+  return wrapHtml(`<div class="pl-group-title">${escapeHtml(isParam ? "Parameter" : "Tensor")} (meta)</div><dl class="pl-facts">${dl}</dl>`);
 }
 
 function norm(data: ArrayLike<number>): number {

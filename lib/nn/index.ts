@@ -1,4 +1,6 @@
 export { Module } from "./module.js";
+// Adds the static `Module.fromStateDict` (kept in its own file).
+import "./from_state_dict.js";
 export type { IncompatibleKeys, StateDict } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Identity, Linear, Bilinear } from "./linear.js";

@@ -29,3 +29,7 @@ export { NAdam, type NAdamDefaults, type NAdamOptions } from "./nadam.js";
 export { RAdam, type RAdamDefaults, type RAdamOptions } from "./radam.js";
 export { Adadelta, type AdadeltaDefaults, type AdadeltaOptions } from "./adadelta.js";
 export * as lr_scheduler from "./lr_scheduler/index.js";
+// Param-group builders (timm's and Hugging Face's rules, and ordered rules that explain themselves).
+export { paramGroupsWeightDecay, paramGroupsLayerDecay, inferLayer, type WeightDecayOptions, type LayerDecayOptions } from "./param_groups.js";
+export { paramGroupsByRules, ParamGroupPlan, type ParamRule, type BuiltParamGroup, type RuleOptions, type RuleAssignment, type NamedParameters } from "./param_rules.js";
+export { optimizerMemory, OPTIMIZER_STATE, type OptimizerMemory, type GroupMemory } from "./state_memory.js";

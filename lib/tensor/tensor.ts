@@ -2,8 +2,11 @@ import { describeValue, kindOf, RuntimeError, ValueError } from "../errors.js";
 import { formatTensorData } from "./format.js";
 import { bernoulliFill, normalFill, uniformFill, type RandomOptions } from "./random.js";
 
-/** The only element type paramlab stores. PyTorch's default float dtype. */
-export type DType = "float32";
+/**
+ * Element types, in PyTorch's names. Values are always stored as float32 (PyTorch's default
+ * float dtype); the other names tag tensors loaded from checkpoints (see lib/tensor/meta.ts).
+ */
+export type DType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
 /** Nested arrays of numbers, as `Tensor.tolist()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -80,7 +83,7 @@ export class Tensor {
   readonly data: Float32Array;
   /** Size of each dimension, outermost first. */
   readonly shape: number[];
-  /** Always `"float32"`. */
+  /** `"float32"`, unless the tensor was loaded from a checkpoint with another dtype (lib/tensor/meta.ts). */
   readonly dtype: DType = "float32";
   /**
    * The graph node that computed this tensor (PyTorch's `grad_fn`), or `null` for a leaf. Set by
@@ -156,6 +159,17 @@ export class Tensor {
     }
     this.#grad = g;
   }
+  // ---- Shape-only (meta) tensors: see lib/tensor/meta.ts (models helper) ----
+  /**
+   * True for a shape-only tensor (PyTorch's device "meta"): shape and dtype, no storage.
+   *
+   * @example
+   * (await safetensors.load("model.safetensors", { meta: true }))["lm_head.weight"].isMeta; // true
+   */
+  get isMeta(): boolean {
+    return false;
+  }
+  // ---- end meta ----
 
   /** Number of elements. */
   get numel(): number {

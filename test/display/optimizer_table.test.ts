@@ -89,7 +89,9 @@ describe("optimizer param-group table", () => {
     assert.equal(view.trainableNumel, 49);
     const root = parseHtml(String(bundle(opt).data["text/html"]));
     assert.ok(root.querySelectorAll("td").some((td) => textOf(td) === "✗ frozen"));
-    assert.match(rowText(root.querySelector("tbody tr.pl-total")), / 49 trainable$/);
+    // Memory from shapes: 67 × 4 B of parameters, 49 × 4 B of gradients (frozen ones get none);
+    // this optimizer keeps no per-parameter state.
+    assert.match(rowText(root.querySelector("tbody tr.pl-total")), / 49 trainable params 268 B · grads 196 B · no state$/);
   });
 
   it("uses param_names, and 'unnamed' for parameters of no module", () => {
@@ -146,5 +148,27 @@ describe("optimizer param-group table", () => {
       ].join("\n"),
     );
     assert.doesNotMatch(text, /\[object Object\]/);
+  });
+});
+
+describe("optimizer table: builder rules and memory", () => {
+  it("shows a Rule column for groups from a builder, and the memory per group and in total", async () => {
+    const { paramGroupsWeightDecay } = await import("../../lib/optim/param_groups.js");
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.LayerNorm(8), new nn.Linear(8, 2));
+    const opt = new optim.AdamW(paramGroupsWeightDecay(model.namedParameters(), { weight_decay: 0.1 }), { lr: 1e-3 });
+    const view = optimizerView(opt);
+    assert.deepEqual(view.sections.map((s) => s.rows.map((r) => r.rule)), [
+      ["ndim <= 1", "ndim <= 1", "ndim <= 1", "ndim <= 1"],
+      ["(no rule matched)", "(no rule matched)"],
+    ]);
+    // no_decay: biases 8 + 2 and LayerNorm 8 + 8 = 26 values; decay: 32 + 16 = 48. AdamW keeps 2 tensors per parameter.
+    const text = optimizerText(view);
+    assert.match(text, /memory: params 104 B · grads 104 B · state 2× \(exp_avg, exp_avg_sq\) 208 B/);
+    assert.match(text, /memory: params 192 B · grads 192 B · state 2× \(exp_avg, exp_avg_sq\) 384 B/);
+    assert.match(text, /Memory from shapes: parameters 296 B \+ gradients 296 B \+ AdamW state 592 B = 1\.16 KB$/);
+    assert.doesNotMatch(text, /param_rules=/);
+    const root = parseHtml(String(bundle(opt).data["text/html"]));
+    assert.deepEqual(root.querySelectorAll("thead th").map(textOf), ["Parameter", "Shape", "Numel", "Trainable", "Grad", "Rule"]);
+    assert.match(textOf(root.querySelector("tfoot tr.pl-memory")), /AdamW state 592 B/);
   });
 });

@@ -147,3 +147,33 @@ describe("describeParamGroups", () => {
     assert.throws(() => describeParamGroups(net, {} as never), /expects an optim\.Optimizer as its second argument/);
   });
 });
+
+describe("describeParamGroups walks the model once and uses the builders' no-decay rule", () => {
+  it("calls namedModules once and never namedParameters on the model", () => {
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.LayerNorm(8), new nn.Linear(8, 2));
+    const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weight_decay: 0.1 });
+    let modulesCalls = 0;
+    let paramCalls = 0;
+    const namedModules = model.namedModules.bind(model);
+    const namedParameters = model.namedParameters.bind(model);
+    model.namedModules = (...a: Parameters<typeof model.namedModules>) => (modulesCalls++, namedModules(...a));
+    model.namedParameters = (...a: Parameters<typeof model.namedParameters>) => (a[1] === false || paramCalls++, namedParameters(...a));
+    const report = describeParamGroups(model, opt);
+    assert.equal(modulesCalls, 1);
+    assert.equal(paramCalls, 0);
+    // timm's rule (lib/optim's TIMM_NO_DECAY): every 1-d tensor here is a bias or a norm weight.
+    const decay = report.problems.find((p) => p.kind === "decay-on-bias-or-norm")!;
+    assert.deepEqual(decay.params, ["0.bias", "1.weight", "1.bias", "2.bias"]);
+    assert.equal(report.modelNames.get(model.parameters()[0]), "0.weight");
+  });
+
+  it("names come from the model given, not from another live model sharing the layer", () => {
+    const shared = new nn.Linear(2, 2);
+    const model = new nn.Sequential(shared);
+    const other = new nn.Module();
+    other.registerModule("body", shared); // newer outermost module holding the same parameters
+    const report = describeParamGroups(model, new optim.SGD(model.parameters(), { lr: 0.1 }));
+    assert.deepEqual(report.view.sections[0].rows.map((r) => r.name), ["0.weight", "0.bias"]);
+    assert.ok(other);
+  });
+});
