@@ -9,6 +9,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 // Curated barrels: each lists its public names explicitly.
 export * from "./tensor/index.js";
+export * from "./autograd/index.js";
 export * from "./display/index.js";
 // Attaches rich displays to Tensor, Module, Optimizer and schedulers (display reads lib types).
 import "./display/register.js";

@@ -1,4 +1,4 @@
-import { describeValue, kindOf, ValueError } from "../errors.js";
+import { describeValue, kindOf, RuntimeError, ValueError } from "../errors.js";
 import { formatTensorData } from "./format.js";
 import { bernoulliFill, normalFill, uniformFill, type RandomOptions } from "./random.js";
 
@@ -51,7 +51,24 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 /**
- * A dense, contiguous float32 array with a shape: what PyTorch calls a tensor, without autograd.
+ * A node of the autograd graph: the function that made a tensor (`lib/autograd/function.ts`
+ * implements it). PyTorch's `grad_fn`.
+ */
+export interface GradFn {
+  /** PyTorch's node name, e.g. `"AddmmBackward0"`. */
+  name(): string;
+  /** The tensor whose `.grad` this node fills in during backward (set by `retainGrad()`). */
+  retained: Tensor | null;
+}
+
+/** PyTorch's message for changing `requires_grad` of a computed tensor. */
+export const NON_LEAF_REQUIRES_GRAD_MESSAGE =
+  "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().";
+
+/**
+ * A dense, contiguous float32 array with a shape: what PyTorch calls a tensor. Autograd state
+ * (`requiresGrad`, `grad`, `gradFn`) lives here; the graph and the differentiable ops live in
+ * `lib/autograd`, which adds `backward()`, `add()`, `matmul()`, ... to this class.
  *
  * @example
  * const t = tensor([1, 2, 3, 4], [2, 2]);
@@ -65,6 +82,13 @@ export class Tensor {
   readonly shape: number[];
   /** Always `"float32"`. */
   readonly dtype: DType = "float32";
+  /**
+   * The graph node that computed this tensor (PyTorch's `grad_fn`), or `null` for a leaf. Set by
+   * the autograd ops; printed as `grad_fn=<AddmmBackward0>`.
+   */
+  gradFn: GradFn | null = null;
+  #requiresGrad = false;
+  #grad: Tensor | null = null;
 
   constructor(data: Float32Array, shape: readonly number[]) {
     if (!(data instanceof Float32Array)) {
@@ -79,6 +103,58 @@ export class Tensor {
     }
     this.data = data;
     this.shape = checked;
+  }
+
+  /**
+   * Whether autograd records operations on this tensor and computes its gradient. Computed tensors
+   * (with a `gradFn`) always require grad; on a leaf it is settable (`false` = frozen).
+   *
+   * @example
+   * const w = randn(3).requiresGrad_();
+   * w.requiresGrad; // true
+   */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad || this.gradFn !== null;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (typeof flag !== "boolean") throw new TypeError(`requires_grad must be a boolean, got ${kindOf(flag)}`);
+    if (this.gradFn !== null && !flag) throw new RuntimeError(NON_LEAF_REQUIRES_GRAD_MESSAGE);
+    this.#requiresGrad = flag;
+  }
+
+  /** Sets `requiresGrad` in place and returns this tensor (PyTorch's `requires_grad_()`). */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** True for a tensor not computed by a recorded op (PyTorch's `is_leaf`). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /**
+   * The gradient accumulated by `backward()`, or `null` when none was computed (an optimizer then
+   * skips the tensor). Assignments are shape-checked.
+   *
+   * @example
+   * w.grad = ones(3); // must have w's shape
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(`assigned grad expected to be a Tensor or null, got ${kindOf(g)}`);
+    }
+    if (g !== null && !sameShape(g.shape, this.shape)) {
+      throw new ValueError(
+        `assigned grad has data of a different size: got shape ${formatShape(g.shape)}, expected ${formatShape(this.shape)}`,
+      );
+    }
+    this.#grad = g;
   }
 
   /** Number of elements. */
@@ -118,34 +194,11 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** A copy with its own storage. */
+  /** A copy with its own storage (not recorded by autograd: a new leaf). */
   clone(): Tensor {
     const out = allocateStorage(this.numel);
     out.set(this.data);
     return new Tensor(out, this.shape);
-  }
-
-  /** A tensor sharing this one's storage with another shape; one dimension may be -1. */
-  view(...shape: number[] | [readonly number[]]): Tensor {
-    const dims: number[] = shape.length === 1 && Array.isArray(shape[0]) ? [...shape[0]] : (shape as number[]);
-    const inferred = dims.indexOf(-1);
-    const resolved = [...dims];
-    if (inferred !== -1) {
-      const known = shapeNumel(dims.filter((_, i) => i !== inferred));
-      if (known === 0 || this.numel % known !== 0) {
-        throw new ValueError(`shape ${formatShape(dims)} is invalid for input of size ${this.numel}`);
-      }
-      resolved[inferred] = this.numel / known;
-    }
-    if (shapeNumel(checkShape(resolved)) !== this.numel) {
-      throw new ValueError(`shape ${formatShape(dims)} is invalid for input of size ${this.numel}`);
-    }
-    return new Tensor(this.data, resolved);
-  }
-
-  /** Same as `view`: tensors are always contiguous here. */
-  reshape(...shape: number[] | [readonly number[]]): Tensor {
-    return this.view(...(shape as number[]));
   }
 
   /** Fills with one value, in place. */
@@ -230,9 +283,10 @@ export class Tensor {
     return this.tolist();
   }
 
-  /** PyTorch's printed form, e.g. `tensor([0.1000, 0.2000])`. */
+  /** PyTorch's printed form, e.g. `tensor([0.1000, 0.2000], grad_fn=<AddBackward0>)`. */
   toString(): string {
-    return `tensor(${formatTensorData(this.data, this.shape, "tensor(".length)})`;
+    const suffix = this.gradFn !== null ? `, grad_fn=<${this.gradFn.name()}>` : this.#requiresGrad ? ", requires_grad=True" : "";
+    return `tensor(${formatTensorData(this.data, this.shape, "tensor(".length)}${suffix})`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -1,6 +1,7 @@
 /** Helpers shared by the functional files. */
 import { describeValue } from "../../errors.js";
 import { allocateStorage, shapeNumel, Tensor } from "../../tensor/tensor.js";
+import "../../autograd/index.js";
 
 /** A fresh float32 tensor of `shape`. */
 export function out(shape: number[]): Tensor {
