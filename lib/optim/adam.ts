@@ -1,9 +1,8 @@
 import type { Parameter } from "../nn/parameter.js";
 import { Tensor, zerosLike } from "../tensor/tensor.js";
-import { adamKernel } from "./adam_kernel.js";
 import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
 import { Optimizer, type ParamsInput, type ParamState } from "./optimizer.js";
-import { runKernel } from "./parallel.js";
+import { runAdam } from "./kernels/adam_wasm.js";
 
 /** Adam's hyperparameters, with PyTorch's keys and defaults. */
 export interface AdamDefaults extends Record<string, unknown> {
@@ -41,8 +40,9 @@ export const ADAM_DEFAULTS: AdamDefaults = {
  * or decoupled decay (`decoupled_weight_decay: true`, which is what `AdamW` is), `amsgrad`,
  * `maximize`. State per parameter: `step`, `exp_avg`, `exp_avg_sq` (+ `max_exp_avg_sq`).
  *
- * Large parameters are updated by a fused single-pass loop split across worker threads when the
- * storage is shared memory; results are identical to the single-threaded loop.
+ * The update is one fused pass (WebAssembly SIMD, float32 in PyTorch's order; JavaScript when
+ * WebAssembly is unavailable), split across worker threads for large parameters; results are
+ * identical for any thread count.
  *
  * Porting note: `foreach`, `fused` select PyTorch kernels and are kept as data only;
  * `capturable` / `differentiable` (CUDA graphs, autograd through the step) are rejected when true.
@@ -97,7 +97,7 @@ export class Adam extends Optimizer<AdamDefaults> {
         scalars[7] = lr / biasCorrection1;
         scalars[8] = Math.sqrt(biasCorrection2);
         const vmax = amsgrad ? (state.max_exp_avg_sq as Tensor).data : null;
-        runKernel(adamKernel, [p.data, p.grad.data, (state.exp_avg as Tensor).data, (state.exp_avg_sq as Tensor).data, vmax], scalars);
+        runAdam([p.data, p.grad.data, (state.exp_avg as Tensor).data, (state.exp_avg_sq as Tensor).data, vmax], scalars);
       }
     }
     return loss;

@@ -43,8 +43,20 @@ let free: Array<{ ptr: number; size: number }> = [];
 const live = new Map<number, number>();
 let heap: Float32Array | null = null;
 
+let enabled = process.env.PARAMLAB_WASM !== "0";
+
 function disabled(): boolean {
-  return process.env.PARAMLAB_WASM === "0";
+  return !enabled;
+}
+
+/**
+ * Turns the WebAssembly kernels on or off for this thread (off = the JavaScript kernels, as with
+ * `PARAMLAB_WASM=0`); returns the previous setting. For comparisons and tests.
+ */
+export function setWasmEnabled(flag: boolean): boolean {
+  const previous = enabled;
+  enabled = flag;
+  return previous;
 }
 
 /** Where the built binaries are: dist/wasm, seen from lib/tensor (tsx) or dist/lib/tensor. */
@@ -88,6 +100,7 @@ export function wasmModule(name: string): WasmModule | null {
 
 /** The exports of module `name` instantiated on this thread over the shared memory, or null. */
 export function wasmExports(name: string): WasmExports | null {
+  if (!enabled) return null;
   const cached = instances.get(name);
   if (cached) return cached;
   const m = wasmModule(name);
