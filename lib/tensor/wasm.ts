@@ -42,6 +42,13 @@ const instances = new Map<string, WasmExports>();
 let free: Array<{ ptr: number; size: number }> = [];
 const live = new Map<number, number>();
 let heap: Float32Array | null = null;
+/** Highest byte address ever allocated: memory above it has never been written (still zero). */
+let dirtyTop = 0;
+
+/** Bytes at and above this address have never been handed out, so they are still zero. */
+export function wasmDirtyTop(): number {
+  return dirtyTop;
+}
 
 let enabled = process.env.PARAMLAB_WASM !== "0";
 
@@ -137,6 +144,7 @@ export function wasmAlloc(bytes: number): number | null {
       block.size -= size;
     }
     live.set(ptr, size);
+    dirtyTop = Math.max(dirtyTop, ptr + size);
     return ptr;
   }
   // Grow: extend the last block when it ends at the top of memory.

@@ -34,13 +34,18 @@ function run(threads: number, make: () => Tensor, options: Record<string, unknow
   }
 }
 
+/** The array's own bytes (its buffer may be the whole shared wasm memory). */
+function bytes(a: Float32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
 function assertIdentical(a: ReturnType<typeof run>, b: ReturnType<typeof run>) {
-  assert.ok(Buffer.compare(Buffer.from(a.p.data.buffer), Buffer.from(b.p.data.buffer)) === 0, "params differ");
+  assert.ok(bytes(a.p.data).equals(bytes(b.p.data)), "params differ");
   for (const key of Object.keys(b.state)) {
     const x = a.state[key];
     const y = b.state[key];
     if (x instanceof Tensor && y instanceof Tensor) {
-      assert.ok(Buffer.compare(Buffer.from(x.data.buffer), Buffer.from(y.data.buffer)) === 0, `state ${key} differs`);
+      assert.ok(bytes(x.data).equals(bytes(y.data)), `state ${key} differs`);
     } else assert.equal(x, y);
   }
 }
