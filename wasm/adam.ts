@@ -1,5 +1,7 @@
-// AssemblyScript source of the Adam / AdamW update (compiled to dist/wasm/adam.wasm), run by
-// lib/optim/adam.ts through the worker pool's runWasmMap. One fused pass over n elements at the
+// AssemblyScript source of the Adam / AdamW update (compiled to dist/wasm/adam.wasm): the
+// "wasm-simd" implementation of lib/optim/adam_kernel.ts, registered by lib/optim/kernels/adam_wasm.ts
+// and run by the worker pool's runWasmMap. Scalars as the JS kernel names them (sign = -1 with
+// maximize; l2 = L2 weight decay; decay = 1 - lr * weight_decay when decoupled, else 1). One fused pass over n elements at the
 // byte addresses p, g, m (exp_avg), v (exp_avg_sq) and vmax (max_exp_avg_sq, 0 = no amsgrad).
 //
 // Every operation is float32, in the order of PyTorch's single-tensor Adam (torch/optim/adam.py),
@@ -20,7 +22,7 @@
 
 export function adam(
   p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32,
-  lr: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decoupled: f64, maximize: f64, stepSize: f64, bc2Sqrt: f64,
+  sign: f64, l2: f64, decay: f64, beta1: f64, beta2: f64, eps: f64, stepSize: f64, bc2Sqrt: f64,
 ): void {
   const w1s = <f32>(1 - beta1);
   const b2s = <f32>beta2;
@@ -28,13 +30,13 @@ export function adam(
   const epss = <f32>eps;
   const negStep = <f32>-stepSize;
   const bc2 = <f32>bc2Sqrt;
-  const decay = <f32>(1 - lr * wd);
-  const l2 = <f32>wd;
-  const useDecay = wd != 0 && decoupled != 0;
-  const useL2 = wd != 0 && decoupled == 0;
-  const sign: f32 = maximize != 0 ? -1 : 1;
+  const decays = <f32>decay;
+  const l2s = <f32>l2;
+  const useDecay = decay != 1;
+  const useL2 = !useDecay && l2 != 0;
+  const signs = <f32>sign;
   const w1 = f32x4.splat(w1s), b2 = f32x4.splat(b2s), w2 = f32x4.splat(w2s), ve = f32x4.splat(epss);
-  const vs = f32x4.splat(negStep), vb = f32x4.splat(bc2), vd = f32x4.splat(decay), vl = f32x4.splat(l2), vsign = f32x4.splat(sign);
+  const vs = f32x4.splat(negStep), vb = f32x4.splat(bc2), vd = f32x4.splat(decays), vl = f32x4.splat(l2s), vsign = f32x4.splat(signs);
   const n4 = n & ~3;
   let i = 0;
   for (; i < n4; i += 4) {
@@ -54,10 +56,10 @@ export function adam(
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    let gi = load<f32>(g + o) * sign;
+    let gi = load<f32>(g + o) * signs;
     let pi = load<f32>(p + o);
-    if (useDecay) pi = pi * decay;
-    else if (useL2) gi = gi + l2 * pi;
+    if (useDecay) pi = pi * decays;
+    else if (useL2) gi = gi + l2s * pi;
     const mo = load<f32>(m + o);
     const mi = mo + w1s * (gi - mo);
     const vi = load<f32>(v + o) * b2s + w2s * gi * gi;

@@ -1,33 +1,22 @@
-import { Tensor, zerosLike } from "../tensor/tensor.js";
-import { checkEps, checkLr, checkNoKernelFlags, checkRange, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
-import * as msg from "./messages.js";
-import { Optimizer, type ParamsInput } from "./optimizer.js";
-import { runKernel } from "./parallel.js";
+import type { Flag } from "./hyperparameters.js";
+import { Optimizer } from "./optimizer.js";
+import { defineKernel } from "./parallel.js";
+import { stepCounter, zeros, type StateSpec } from "./param_state.js";
 
-/** Adadelta's hyperparameters, with PyTorch's keys and defaults. */
-export interface AdadeltaDefaults extends Record<string, unknown> {
-  lr: number;
-  rho: number;
-  eps: number;
-  weight_decay: number;
-  foreach: boolean | null;
-  capturable: boolean;
-  maximize: boolean;
-  differentiable: boolean;
-}
-
-export type AdadeltaOptions = Partial<AdadeltaDefaults>;
-
-const ADADELTA_DEFAULTS: AdadeltaDefaults = {
+const DEFAULTS = {
   lr: 1.0,
   rho: 0.9,
   eps: 1e-6,
   weight_decay: 0,
-  foreach: null,
+  foreach: null as Flag,
   capturable: false,
   maximize: false,
   differentiable: false,
 };
+
+/** Adadelta's hyperparameters, with PyTorch's keys and defaults. */
+export type AdadeltaDefaults = typeof DEFAULTS;
+export type AdadeltaOptions = Partial<AdadeltaDefaults>;
 
 /**
  * Adadelta (Zeiler), as PyTorch's `torch.optim.Adadelta`: step sizes from running averages of
@@ -38,68 +27,41 @@ const ADADELTA_DEFAULTS: AdadeltaDefaults = {
  * const opt = new optim.Adadelta(model.parameters(), { lr: 1.0, rho: 0.9 });
  */
 export class Adadelta extends Optimizer<AdadeltaDefaults> {
-  constructor(params: ParamsInput, options?: AdadeltaOptions) {
-    const d = resolveOptions("Adadelta", ADADELTA_DEFAULTS, options);
-    checkLr(d.lr);
-    checkRange(d.rho, d.rho >= 0 && d.rho <= 1, msg.invalidRho);
-    checkEps(d.eps);
-    checkWeightDecay(d.weight_decay);
-    checkNoKernelFlags("Adadelta", d);
-    super(params, d);
-  }
+  static readonly DEFAULTS: Readonly<AdadeltaDefaults> = DEFAULTS;
+  static readonly STATE: StateSpec<AdadeltaDefaults> = { step: stepCounter, square_avg: zeros, acc_delta: zeros };
+  protected override readonly kernel = adadeltaKernel;
 
-  /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
-    const loss = closure ? closure() : undefined;
-    const scalars = new Float64Array(5);
-    for (const group of this.paramGroups) {
-      const lr = group.lr;
-      const rho = group.rho as number;
-      const eps = group.eps as number;
-      const wd = group.weight_decay as number;
-      const maximize = group.maximize as boolean;
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        const state = this.stateFor(p, () => ({ step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) }));
-        state.step = (state.step as number) + 1;
-        scalars.set([lr, rho, eps, wd, maximize ? 1 : 0]);
-        const sq = (state.square_avg as Tensor).data;
-        runKernel(adadeltaKernel, [p.data, p.grad.data, sq, (state.acc_delta as Tensor).data, null], scalars);
-      }
+  protected override scalars(g: AdadeltaDefaults) {
+    return { rho: g.rho, eps: g.eps };
+  }
+}
+
+/** The Adadelta update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks PyTorch's float32 temporaries. */
+export const adadeltaKernel = defineKernel(
+  "adadelta",
+  ["square_avg", "acc_delta"],
+  ["lr", "sign", "l2", "rho", "eps"],
+  function adadelta(a, s, start, end) {
+    const f = Math.fround;
+    const p = a.param;
+    const g = a.grad;
+    const sq = a.square_avg!;
+    const acc = a.acc_delta!;
+    const lr = s.lr;
+    const rho = f(s.rho);
+    const keep = f(1 - s.rho);
+    const eps = f(s.eps);
+    const wd = s.l2;
+    const sign = s.sign;
+    for (let i = start; i < end; i++) {
+      let gi = sign * g[i];
+      if (wd !== 0) gi = f(gi + wd * p[i]);
+      const si = f(f(sq[i] * rho) + keep * f(gi * gi));
+      sq[i] = si;
+      const std = f(Math.sqrt(f(si + eps)));
+      const delta = f(f(f(Math.sqrt(f(acc[i] + eps))) / std) * gi);
+      acc[i] = f(f(acc[i] * rho) + keep * f(delta * delta));
+      p[i] = p[i] - lr * delta;
     }
-    return loss;
-  }
-}
-
-/**
- * The Adadelta update over `[start, end)`, self-contained for the worker pool. `Math.fround`
- * marks PyTorch's float32 temporaries. Scalars: [lr, rho, eps, weight_decay, maximize].
- */
-export function adadeltaKernel(
-  p: Float32Array,
-  g: Float32Array,
-  sq: Float32Array,
-  acc: Float32Array,
-  _e: null,
-  start: number,
-  end: number,
-  s: Float64Array,
-): void {
-  const f = Math.fround;
-  const lr = s[0];
-  const rho = f(s[1]);
-  const keep = f(1 - s[1]);
-  const eps = f(s[2]);
-  const wd = s[3];
-  const sign = s[4] !== 0 ? -1 : 1;
-  for (let i = start; i < end; i++) {
-    let gi = sign * g[i];
-    if (wd !== 0) gi = f(gi + wd * p[i]);
-    const si = f(f(sq[i] * rho) + keep * f(gi * gi));
-    sq[i] = si;
-    const std = f(Math.sqrt(f(si + eps)));
-    const delta = f(f(f(Math.sqrt(f(acc[i] + eps))) / std) * gi);
-    acc[i] = f(f(acc[i] * rho) + keep * f(delta * delta));
-    p[i] = p[i] - lr * delta;
-  }
-}
+  },
+);

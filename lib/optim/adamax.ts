@@ -1,32 +1,22 @@
-import { Tensor, zerosLike } from "../tensor/tensor.js";
-import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
-import { Optimizer, type ParamsInput } from "./optimizer.js";
-import { runKernel } from "./parallel.js";
+import type { Betas, Flag } from "./hyperparameters.js";
+import { Optimizer } from "./optimizer.js";
+import { defineKernel } from "./parallel.js";
+import { stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
-/** Adamax's hyperparameters, with PyTorch's keys and defaults. */
-export interface AdamaxDefaults extends Record<string, unknown> {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weight_decay: number;
-  foreach: boolean | null;
-  maximize: boolean;
-  differentiable: boolean;
-  capturable: boolean;
-}
-
-export type AdamaxOptions = Partial<AdamaxDefaults>;
-
-const ADAMAX_DEFAULTS: AdamaxDefaults = {
+const DEFAULTS = {
   lr: 2e-3,
-  betas: [0.9, 0.999],
+  betas: [0.9, 0.999] as Betas,
   eps: 1e-8,
   weight_decay: 0,
-  foreach: null,
+  foreach: null as Flag,
   maximize: false,
   differentiable: false,
   capturable: false,
 };
+
+/** Adamax's hyperparameters, with PyTorch's keys and defaults. */
+export type AdamaxDefaults = typeof DEFAULTS;
+export type AdamaxOptions = Partial<AdamaxDefaults>;
 
 /**
  * Adamax (Kingma & Ba): Adam with the infinity norm, as PyTorch's `torch.optim.Adamax`.
@@ -36,72 +26,44 @@ const ADAMAX_DEFAULTS: AdamaxDefaults = {
  * const opt = new optim.Adamax(model.parameters(), { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<AdamaxDefaults> {
-  constructor(params: ParamsInput, options?: AdamaxOptions) {
-    const d = resolveOptions("Adamax", ADAMAX_DEFAULTS, options);
-    checkLr(d.lr);
-    checkEps(d.eps);
-    checkBetas(d.betas);
-    checkWeightDecay(d.weight_decay);
-    checkNoKernelFlags("Adamax", d);
-    super(params, d);
-  }
+  static readonly DEFAULTS: Readonly<AdamaxDefaults> = DEFAULTS;
+  static readonly STATE: StateSpec<AdamaxDefaults> = { step: stepCounter, exp_avg: zeros, exp_inf: zeros };
+  protected override readonly kernel = adamaxKernel;
 
-  /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
-    const loss = closure ? closure() : undefined;
-    const scalars = new Float64Array(6);
-    for (const group of this.paramGroups) {
-      const lr = group.lr;
-      const [beta1, beta2] = group.betas as [number, number];
-      const eps = group.eps as number;
-      const wd = group.weight_decay as number;
-      const maximize = group.maximize as boolean;
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        const state = this.stateFor(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_inf: zerosLike(p) }));
-        const step = (state.step as number) + 1;
-        state.step = step;
-        scalars.set([-(lr / (1 - beta1 ** step)), beta1, beta2, eps, wd, maximize ? 1 : 0]);
-        const m = (state.exp_avg as Tensor).data;
-        runKernel(adamaxKernel, [p.data, p.grad.data, m, (state.exp_inf as Tensor).data, null], scalars);
-      }
+  protected override scalars(g: AdamaxDefaults, state: ParamState) {
+    const [beta1, beta2] = g.betas;
+    return { clr: g.lr / (1 - beta1 ** (state.step as number)), beta1, beta2, eps: g.eps };
+  }
+}
+
+/** The Adamax update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks PyTorch's float32 temporaries. */
+export const adamaxKernel = defineKernel(
+  "adamax",
+  ["exp_avg", "exp_inf"],
+  ["sign", "l2", "clr", "beta1", "beta2", "eps"],
+  function adamax(a, s, start, end) {
+    const f = Math.fround;
+    const p = a.param;
+    const g = a.grad;
+    const m = a.exp_avg!;
+    const u = a.exp_inf!;
+    const negClr = f(-s.clr);
+    const w1 = f(1 - s.beta1);
+    const b2 = f(s.beta2);
+    const eps = f(s.eps);
+    const wd = s.l2;
+    const sign = s.sign;
+    for (let i = start; i < end; i++) {
+      let gi = sign * g[i];
+      if (wd !== 0) gi = f(gi + wd * p[i]);
+      const mi = f(m[i] + w1 * f(gi - m[i]));
+      m[i] = mi;
+      // torch.maximum(exp_inf * beta2, |grad| + eps); NaN propagates
+      const x = f(u[i] * b2);
+      const y = f(Math.abs(gi) + eps);
+      const ui = x > y || x !== x ? x : y;
+      u[i] = ui;
+      p[i] = p[i] + negClr * f(mi / ui);
     }
-    return loss;
-  }
-}
-
-/**
- * The Adamax update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks
- * PyTorch's float32 temporaries. Scalars: [-lr / bias_correction1, beta1, beta2, eps,
- * weight_decay, maximize].
- */
-export function adamaxKernel(
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  u: Float32Array,
-  _e: null,
-  start: number,
-  end: number,
-  s: Float64Array,
-): void {
-  const f = Math.fround;
-  const negClr = f(s[0]);
-  const w1 = f(1 - s[1]);
-  const b2 = f(s[2]);
-  const eps = f(s[3]);
-  const wd = s[4];
-  const sign = s[5] !== 0 ? -1 : 1;
-  for (let i = start; i < end; i++) {
-    let gi = sign * g[i];
-    if (wd !== 0) gi = f(gi + wd * p[i]);
-    const mi = f(m[i] + w1 * f(gi - m[i]));
-    m[i] = mi;
-    // torch.maximum(exp_inf * beta2, |grad| + eps); NaN propagates
-    const a = f(u[i] * b2);
-    const b = f(Math.abs(gi) + eps);
-    const ui = a > b || a !== a ? a : b;
-    u[i] = ui;
-    p[i] = p[i] + negClr * f(mi / ui);
-  }
-}
+  },
+);

@@ -1,6 +1,4 @@
-import { Adam, ADAM_DEFAULTS, type AdamDefaults } from "./adam.js";
-import * as msg from "./messages.js";
-import type { ParamsInput } from "./optimizer.js";
+import { Adam, type AdamDefaults } from "./adam.js";
 
 /** AdamW's options: Adam's, without `decoupled_weight_decay` (always true). */
 export type AdamWOptions = Partial<Omit<AdamDefaults, "decoupled_weight_decay">>;
@@ -8,23 +6,14 @@ export type AdamWOptions = Partial<Omit<AdamDefaults, "decoupled_weight_decay">>
 /**
  * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, `param *= 1 - lr * weight_decay`
  * before the Adam update. As in PyTorch 2.x it is Adam with `decoupled_weight_decay: true`, so
- * both share one implementation. Default `weight_decay` is `1e-2`.
+ * both share one implementation; like PyTorch's AdamW it takes no `decoupled_weight_decay`
+ * option and sets it on every loaded group. Default `weight_decay` is `1e-2`.
  *
  * @example
  * const opt = new optim.AdamW(model.parameters(), { lr: 3e-4, weight_decay: 0.05 });
  */
 export class AdamW extends Adam {
-  static override readonly DEFAULTS: Readonly<AdamDefaults> = {
-    ...ADAM_DEFAULTS,
-    weight_decay: 1e-2,
-    decoupled_weight_decay: true,
-  };
-
-  constructor(params: ParamsInput, options?: AdamWOptions) {
-    if (options && typeof options === "object" && "decoupled_weight_decay" in options) {
-      // PyTorch's AdamW.__init__ has no such argument.
-      throw new TypeError(msg.unknownOption("AdamW", "decoupled_weight_decay", Object.keys(ADAM_DEFAULTS).filter((k) => k !== "decoupled_weight_decay")));
-    }
-    super(params, options);
-  }
+  static override readonly DEFAULTS: Readonly<AdamDefaults> = { ...Adam.DEFAULTS, weight_decay: 1e-2, decoupled_weight_decay: true };
+  /** PyTorch's AdamW.__setstate__ forces it on any loaded state. */
+  static readonly FIXED = { decoupled_weight_decay: true };
 }

@@ -1,5 +1,15 @@
-export { Optimizer } from "./optimizer.js";
+export { Optimizer, registerOptimizerStepPostHook, registerOptimizerStepPreHook } from "./optimizer.js";
+export { RemovableHandle } from "../utils/hooks.js";
+export type { Betas, Flag } from "./hyperparameters.js";
+export type { StateEntry, StateSpec } from "./param_state.js";
+export type { Kernel, KernelArrays, KernelFunction, KernelImplementation, KernelScalars } from "./parallel.js";
 export type {
+  CommonScalars,
+  LoadStateDictPreHook,
+  StateDictPostHook,
+  StepArgs,
+  StepPostHook,
+  StepPreHook,
   NamedParameter,
   OptimizerStateDict,
   OptimizerStateDictInput,

@@ -46,7 +46,7 @@ export const groupSizeMismatch = (i: number, saved: number, current: number) =>
   `loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group ${i}: ${saved} saved, optimizer has ${current})`;
 
 export const unknownStateIndex = (key: string, known: number[]) =>
-  `loaded state dict has state for parameter index ${key}, which no param group lists (indices are ${known.join(", ")})`;
+  `loaded state dict has state for parameter index ${key}, which no param group lists (indices are ${known.length ? known.join(", ") : "none"})`;
 
 export const badParamState = (key: string, given: unknown) =>
   `state for parameter ${key} must be an object of name -> value, got ${kindOf(given)}`;
@@ -78,3 +78,30 @@ export const unknownOption = (optimizer: string, key: string, known: string[]) =
 export const unsupportedFlag = (optimizer: string, key: string) =>
   `${optimizer}: ${key}=true selects a PyTorch kernel (CUDA graphs / autograd through the step) that paramlab does not have; leave it false`;
 export const fusedAndForeach = () => "`fused` and `foreach` cannot be `True` together.";
+export const badPreHookResult = (given: unknown) =>
+  `an optimizer step pre-hook must return undefined or a new argument array ([closure] or []), but got ${describeValue(given)}.`;
+export const hyperIsNaN = (key: string) => `Invalid ${key} value: NaN (expected a number)`;
+export const hyperNotFlag = (key: string, given: unknown) =>
+  `Invalid ${key} value: ${describeValue(given)} (expected true, false or null)`;
+export const optionsNotObject = (optimizer: string, given: unknown) =>
+  `${optimizer}(): options must be an object such as { lr: 0.001 }, got ${kindOf(given)}`;
+export const foreignHyperparameters = (optimizer: string, keys: string[], known: string[]) =>
+  `${keys.map((k) => `'${k}'`).join(", ")} ${keys.length === 1 ? "is not a hyperparameter" : "are not hyperparameters"} of ${optimizer} (another optimizer's group or state dict?); ${optimizer} has ${known.join(", ")}`;
+/** Prefix for a problem in a group passed to the constructor or `addParamGroup`. */
+export const inParamGroup = (index: number) => `param group ${index}: `;
+/** Prefix for a problem in a group of a state dict being loaded. */
+export const inLoadedGroup = (index: number) => `loaded param_groups[${index}]: `;
+export const missingGroupKey = (index: number, key: string) =>
+  `loaded param_groups[${index}] has no '${key}' (PyTorch raises KeyError: '${key}')`;
+export const badParamIndex = (group: number, given: unknown) =>
+  `loaded param_groups[${group}].params must hold non-negative integer parameter indices, got ${describeValue(given)}`;
+export const duplicateParamIndex = (index: number) =>
+  `loaded state dict lists parameter index ${index} more than once across its param_groups`;
+export const badStateKey = (key: string) =>
+  `loaded state dict has state under key ${JSON.stringify(key)}, which is not a non-negative integer parameter index`;
+export const stateShapeMismatch = (key: string, name: string, given: string, expected: string) =>
+  `loaded state for parameter ${key}, entry '${name}', has shape ${given} but the parameter has shape ${expected}`;
+export const missingStateEntry = (key: string, name: string, optimizer: string) =>
+  `loaded state for parameter ${key} has no '${name}', which ${optimizer} keeps for every stepped parameter (PyTorch raises KeyError: '${name}')`;
+export const noKernel = (optimizer: string) =>
+  `${optimizer} declares no kernel: an element-wise optimizer sets \`protected readonly kernel\`; any other overrides _step()`;

@@ -1,26 +1,33 @@
 import { ValueError } from "../errors.js";
 import { Parameter } from "../nn/parameter.js";
-import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
+import { addHook, type HookDict, type RemovableHandle } from "../utils/hooks.js";
+import { checkHyperparameters, copyValue, resolveOptions } from "./hyperparameters.js";
 import * as msg from "./messages.js";
+import {
+  globalStepPostHooks,
+  globalStepPreHooks,
+  runReplacingHooks,
+  runStepPreHooks,
+  type LoadStateDictPreHook,
+  type StateDictPostHook,
+  type StepArgs,
+  type StepPostHook,
+  type StepPreHook,
+} from "./optimizer_hooks.js";
+import { runKernel, type Kernel, type KernelScalars } from "./parallel.js";
+import type { ParamState, StateSpec } from "./param_state.js";
+import {
+  isPlainObject,
+  packStateDict,
+  unpackStateDict,
+  type OptimizerStateDict,
+  type OptimizerStateDictInput,
+  type ParamGroup,
+} from "./state_dict.js";
 
-/**
- * One parameter group: the parameters and the hyperparameters used for them. Keys are PyTorch's
- * (`lr`, `betas`, `eps`, `weight_decay`, `momentum`, `initial_lr`, ...); extra keys such as a
- * group `name` are kept as given.
- */
-export interface ParamGroup {
-  params: Parameter[];
-  /** Parameter names, present when the optimizer was built from `[name, param]` pairs. */
-  param_names?: string[];
-  lr: number;
-  betas?: [number, number];
-  eps?: number;
-  weight_decay?: number;
-  momentum?: number;
-  initial_lr?: number;
-  name?: string;
-  [key: string]: unknown;
-}
+export type { OptimizerStateDict, OptimizerStateDictInput, PackedParamGroup, ParamGroup } from "./state_dict.js";
+export type { ParamState } from "./param_state.js";
 
 /** A `[name, parameter]` pair, as `model.namedParameters()` yields (PyTorch 2.6's named form). */
 export type NamedParameter = readonly [string, Parameter];
@@ -34,41 +41,44 @@ export interface ParamGroupInput {
 /** What an optimizer accepts: parameters, `[name, parameter]` pairs, or group objects. */
 export type ParamsInput = Iterable<Parameter> | Iterable<NamedParameter> | Iterable<ParamGroupInput>;
 
-/** Per-parameter optimizer state, e.g. `{ step: 3, exp_avg: Tensor, exp_avg_sq: Tensor }`. */
-export type ParamState = Record<string, Tensor | number | null>;
-
-/** A param group in a state dict: parameters replaced by their integer indices. */
-export type PackedParamGroup = Omit<ParamGroup, "params"> & { params: number[] };
-
-/** PyTorch's optimizer state-dict layout. JSON-serialisable (tensors become nested arrays). */
-export interface OptimizerStateDict {
-  state: Record<number, ParamState>;
-  param_groups: PackedParamGroup[];
+/** Scalars every kernel may read, computed by the base class from the group. */
+export interface CommonScalars {
+  lr: number;
+  /** -1 with `maximize`, else 1: the kernel multiplies the gradient by it. */
+  sign: number;
+  /** L2 penalty added to the gradient (`weight_decay` unless decoupled), 0: none. */
+  l2: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter first, 1: none. */
+  decay: number;
 }
 
-/** A state dict as read from JSON: state keys are strings and tensors nested arrays. */
-export interface OptimizerStateDictInput {
-  state: Record<string | number, Record<string, Tensor | NestedArray | null>>;
-  param_groups: Array<Record<string, unknown> & { params: number[] }>;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+/** The static side of an optimizer class: its declared defaults and state. */
+interface OptimizerClass {
+  readonly name: string;
+  readonly DEFAULTS?: Readonly<Record<string, unknown>>;
+  readonly FIXED?: Readonly<Record<string, unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class's own defaults type
+  readonly STATE?: StateSpec<any>;
 }
 
 function isNamedPair(v: unknown): v is NamedParameter {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === "string";
 }
 
-/** Deep copy of a hyperparameter value (arrays such as `betas` are copied). */
-function copyValue<T>(v: T): T {
-  return (Array.isArray(v) ? v.map(copyValue) : v) as T;
-}
+const NOTHING_CREATED: readonly string[] = Object.freeze([]);
 
 /**
- * Base class of all optimizers, with PyTorch's param-group semantics. A subclass validates its
- * arguments, passes its defaults here and implements `step()`, reading each group's
- * hyperparameters at every step (so changing `paramGroups[i].lr` takes effect).
+ * Base class of all optimizers, with PyTorch's param-group semantics. It owns the step loop (as
+ * PyTorch's `_init_group` + functional kernels, tinygrad's `_step`): for each group, for each
+ * parameter with a gradient, it creates the declared state lazily, counts `step`, reads the
+ * group's hyperparameters (so changing `paramGroups[i].lr` takes effect) and runs the kernel
+ * through the worker pool. A subclass declares, once:
+ * - `static DEFAULTS`: its hyperparameters with PyTorch's keys and defaults (checked by the one
+ *   table in `hyperparameters.ts` wherever a value enters); `static FIXED` for values the class
+ *   sets itself (not constructor options, forced on loaded groups);
+ * - `static STATE`: its per-parameter state entries (`param_state.ts`);
+ * - `kernel` (`parallel.ts`) and `scalars(group, state)`: the named scalars of one update.
+ * An optimizer that is not element-wise overrides `_step()` instead.
  *
  * @example
  * const opt = new optim.SGD([
@@ -84,10 +94,30 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
   readonly paramGroups: ParamGroup[] = [];
   /** Per-parameter state, filled lazily at the first `step()` that sees a gradient. */
   state: Map<Parameter, ParamState> = new Map();
+  /** The element-wise update (absent for an optimizer that overrides `_step()`). */
+  protected readonly kernel?: Kernel;
   #stepCount = 0;
+  readonly #stepPreHooks: HookDict<StepPreHook<Optimizer>> = new Map();
+  readonly #stepPostHooks: HookDict<StepPostHook<Optimizer>> = new Map();
+  readonly #stateDictPreHooks: HookDict<(optimizer: Optimizer) => void> = new Map();
+  readonly #stateDictPostHooks: HookDict<StateDictPostHook<Optimizer>> = new Map();
+  readonly #loadStateDictPreHooks: HookDict<LoadStateDictPreHook<Optimizer>> = new Map();
+  readonly #loadStateDictPostHooks: HookDict<(optimizer: Optimizer) => void> = new Map();
 
-  constructor(params: ParamsInput, defaults: D) {
-    this.defaults = defaults;
+  /**
+   * `options` are merged over the class's `static DEFAULTS` and checked. A subclass without
+   * `DEFAULTS` passes its complete defaults instead, as PyTorch's `Optimizer(params, defaults)`.
+   */
+  constructor(params: ParamsInput, options?: Partial<D>) {
+    const cls = this.#class;
+    if (cls.DEFAULTS && cls.FIXED && isPlainObject(options)) {
+      const fixed = Object.keys(options).find((k) => k in cls.FIXED!);
+      // Not an argument of the PyTorch constructor (AdamW has no decoupled_weight_decay).
+      if (fixed) throw new TypeError(msg.unknownOption(cls.name, fixed, Object.keys(cls.DEFAULTS).filter((k) => !(k in cls.FIXED!))));
+    }
+    this.defaults = cls.DEFAULTS
+      ? resolveOptions(cls.name, cls.DEFAULTS as D, options)
+      : resolveOptions(cls.name, (options ?? {}) as D, undefined);
     if (params instanceof Tensor) throw new TypeError(msg.paramsNotIterable(params));
     if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
       throw new TypeError(msg.paramsNotIterable(params));
@@ -97,18 +127,10 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     if (list.length === 0) throw new ValueError(msg.emptyParams());
     const groups = isPlainObject(list[0]) ? (list as ParamGroupInput[]) : [{ params: list as Parameter[] }];
     for (const g of groups) this.addParamGroup(g);
-    // Count steps (PyTorch patches `optimizer.step` the same way) so that schedulers can warn
-    // when they are stepped before the optimizer.
-    const step = this.step;
-    Object.defineProperty(this, "step", {
-      value: (...args: unknown[]) => {
-        this.#stepCount++;
-        return (step as (...a: unknown[]) => unknown).apply(this, args);
-      },
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
+  }
+
+  get #class(): OptimizerClass {
+    return this.constructor as unknown as OptimizerClass;
   }
 
   /** How many times `step()` has been called. */
@@ -116,12 +138,97 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     return this.#stepCount;
   }
 
-  /** Updates the parameters from their gradients. Parameters whose `grad` is `null` are skipped. */
-  abstract step(closure?: () => number): number | undefined;
+  /**
+   * Updates the parameters from their gradients (parameters whose `grad` is `null` are skipped)
+   * and returns the closure's loss, if given. Runs the step pre-hooks (global ones first), the
+   * update, then the post-hooks (global ones last), as PyTorch's `Optimizer.step` wrapper does.
+   *
+   * @example
+   * opt.zeroGrad(); loss.backward(); opt.step();
+   */
+  step(closure?: () => number): number | undefined {
+    const args = runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], closure === undefined ? [] : [closure]);
+    const loss = this._step(...args);
+    this.#stepCount++;
+    for (const hook of [...this.#stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(this, args);
+    return loss;
+  }
+
+  /**
+   * The update without hooks: evaluates the closure, then runs the kernel on every parameter
+   * that has a gradient. Override it only for an optimizer that is not element-wise.
+   */
+  protected _step(closure?: () => number): number | undefined {
+    const loss = closure ? closure() : undefined;
+    const kernel = this.kernel;
+    if (!kernel) throw new TypeError(msg.noKernel(this.#class.name));
+    const spec = this.#class.STATE ?? {};
+    const counts = "step" in spec;
+    for (const group of this.paramGroups) {
+      const hyper = group as unknown as D;
+      const common = commonScalars(group);
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        const [state, created] = this.#initState(p, group);
+        if (counts) state.step = (state.step as number) + 1;
+        const arrays: Record<string, Float32Array | null> = { param: p.data, grad: p.grad.data };
+        for (const key of kernel.state) {
+          const entry = spec[key];
+          const value = state[key];
+          arrays[key] = (entry?.when && !entry.when(hyper)) || !(value instanceof Tensor) ? null : value.data;
+        }
+        const scalars = { ...common, ...this.scalars(hyper, state, created) } as unknown as KernelScalars;
+        runKernel(kernel, arrays as never, scalars);
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * The named scalars of one parameter's update (besides {@link CommonScalars}), from its group's
+   * hyperparameters and its state after `step` was counted; may advance numeric state such as
+   * NAdam's `mu_product`. `created` lists the state entries made at this step.
+   */
+  protected scalars(group: D, state: ParamState, created: readonly string[]): Record<string, number> {
+    void group;
+    void state;
+    void created;
+    return {};
+  }
+
+  /**
+   * This parameter's state, with every entry the group needs created (lazy state initialization,
+   * PyTorch's `if len(state) == 0:` block). Porting note: an optional entry switched on later
+   * (`amsgrad`, `centered`, `momentum`) starts fresh here; PyTorch raises a KeyError.
+   */
+  protected stateFor(p: Parameter, group: ParamGroup): ParamState {
+    return this.#initState(p, group)[0];
+  }
+
+  /**
+   * The parameter's state with the missing entries `group` needs created, and their keys. A
+   * parameter that needs no state gets no entry in `state` (SGD without momentum, as PyTorch).
+   */
+  #initState(p: Parameter, group: ParamGroup): [ParamState, readonly string[]] {
+    const s = this.state.get(p) ?? {};
+    let created: string[] | null = null;
+    for (const [key, entry] of Object.entries(this.#class.STATE ?? {})) {
+      const value = s[key];
+      if (value !== undefined && value !== null) continue;
+      if (entry.when && !entry.when(group as unknown as D)) continue;
+      s[key] = entry.init(p, this.defaults);
+      (created ??= []).push(key);
+    }
+    if (created) this.state.set(p, s);
+    return [s, created ?? NOTHING_CREATED];
+  }
 
   /**
    * Adds a group (e.g. a layer unfrozen during fine-tuning). Missing hyperparameters come from
-   * `defaults`; extra keys are kept.
+   * `defaults`; extra keys are kept; every hyperparameter is checked as the constructor's are.
+   *
+   * @example
+   * opt.addParamGroup({ params: model.head.parameters(), lr: 1e-4 });
    */
   addParamGroup(paramGroup: ParamGroupInput): void {
     if (!isPlainObject(paramGroup)) throw new TypeError(msg.groupNotObject(paramGroup));
@@ -149,9 +256,9 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     const group: ParamGroup = { ...(paramGroup as Record<string, unknown>), params } as ParamGroup;
     if (names.length) group.param_names = names;
     for (const [key, value] of Object.entries(this.defaults)) {
-      if (!(key in group)) group[key] = copyValue(value);
+      if (!(key in group) || group[key] === undefined) group[key] = copyValue(value);
     }
-    if (typeof group.lr !== "number") throw new TypeError(msg.lrNotNumber(group.lr));
+    checkHyperparameters(this.#class.name, this.defaults, group, msg.inParamGroup(this.paramGroups.length));
 
     if (new Set(params).size !== params.length) {
       process.emitWarning(msg.duplicateParams(), "UserWarning");
@@ -163,17 +270,6 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     }
     if (params.some((p) => existing.has(p))) throw new ValueError(msg.paramInTwoGroups());
     this.paramGroups.push(group);
-  }
-
-  /**
-   * This parameter's state object, created on first use (lazy state initialization): empty, or
-   * filled by `init()` while it has no `step` yet (PyTorch's `if len(state) == 0:` block).
-   */
-  protected stateFor(p: Parameter, init?: () => ParamState): ParamState {
-    let s = this.state.get(p);
-    if (!s) this.state.set(p, (s = {}));
-    if (init && !("step" in s)) Object.assign(s, init());
-    return s;
   }
 
   /** Clears every parameter's gradient: to `null` (default) or to zeros. */
@@ -189,69 +285,107 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
 
   /**
    * The state in PyTorch's layout: parameters as integer indices across groups, state only for
-   * parameters that have been stepped. `JSON.stringify` gives nested arrays for tensors.
+   * parameters that have been stepped. `JSON.stringify` gives nested arrays for tensors. Runs the
+   * state-dict pre- and post-hooks.
+   *
+   * @example
+   * const json = JSON.stringify(opt.stateDict());
    */
   stateDict(): OptimizerStateDict {
-    const index = new Map<Parameter, number>();
-    let next = 0;
-    const paramGroups = this.paramGroups.map((g) => {
-      const packed: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(g)) if (k !== "params") packed[k] = copyValue(v);
-      packed.params = g.params.map((p) => {
-        if (!index.has(p)) index.set(p, next++);
-        return index.get(p)!;
-      });
-      return packed as PackedParamGroup;
-    });
-    const state: Record<number, ParamState> = {};
-    for (const [p, s] of this.state) {
-      const i = index.get(p);
-      if (i !== undefined) state[i] = { ...s };
-    }
-    return { state, param_groups: paramGroups };
+    for (const hook of [...this.#stateDictPreHooks.values()]) hook(this);
+    return runReplacingHooks(this, this.#stateDictPostHooks.values(), packStateDict(this.paramGroups, this.state));
   }
 
   /**
    * Loads a state dict from `stateDict()` or from PyTorch (`optimizer.state_dict()` exported to
-   * JSON, tensors as nested lists). Group hyperparameters are replaced by the saved ones.
+   * JSON, tensors as nested lists). Group hyperparameters are replaced by the saved ones, after
+   * the same checks as the constructor's; a dict that does not fit is rejected before anything
+   * changes. Runs the load-state-dict pre- and post-hooks.
+   *
+   * @example
+   * opt.loadStateDict(JSON.parse(json));
    */
   loadStateDict(stateDict: OptimizerStateDict | OptimizerStateDictInput): void {
-    if (!isPlainObject(stateDict) || !Array.isArray(stateDict.param_groups) || !isPlainObject(stateDict.state)) {
-      throw new TypeError(msg.badStateDict(stateDict));
-    }
-    const saved = stateDict.param_groups;
-    if (saved.length !== this.paramGroups.length) {
-      throw new ValueError(msg.groupCountMismatch(saved.length, this.paramGroups.length));
-    }
-    saved.forEach((g, i) => {
-      if (!isPlainObject(g) || !Array.isArray(g.params)) throw new TypeError(msg.badSavedGroup(i, g));
-      if (g.params.length !== this.paramGroups[i].params.length) {
-        throw new ValueError(msg.groupSizeMismatch(i, g.params.length, this.paramGroups[i].params.length));
-      }
-    });
-    const idMap = new Map<number, Parameter>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(Number(id), this.paramGroups[i].params[j])));
-
-    const state = new Map<Parameter, ParamState>();
-    for (const [key, value] of Object.entries(stateDict.state)) {
-      const param = idMap.get(Number(key));
-      if (!param) throw new ValueError(msg.unknownStateIndex(key, [...idMap.keys()]));
-      if (!isPlainObject(value)) throw new TypeError(msg.badParamState(key, value));
-      const entry: ParamState = {};
-      for (const [name, v] of Object.entries(value)) entry[name] = castStateValue(param, key, name, v);
-      state.set(param, entry);
-    }
-    const groups = saved.map((g, i) => {
-      const current = this.paramGroups[i];
-      const next: ParamGroup = { ...(g as Record<string, unknown>), params: current.params } as ParamGroup;
-      for (const k of Object.keys(next)) next[k] = k === "params" ? current.params : copyValue(next[k]);
-      if (current.param_names && !next.param_names) next.param_names = current.param_names;
-      // PyTorch's __setstate__ fills options an older version did not save (setdefault).
-      for (const [key, value] of Object.entries(this.defaults)) if (!(key in next)) next[key] = copyValue(value);
-      return next;
-    });
+    // PyTorch hands the hooks a shallow copy, so a hook that edits it leaves the caller's dict alone.
+    const copy = isPlainObject(stateDict) ? ({ ...stateDict } as OptimizerStateDictInput) : stateDict;
+    const sd = runReplacingHooks(this, this.#loadStateDictPreHooks.values(), copy as OptimizerStateDictInput);
+    const cls = this.#class;
+    const { groups, state } = unpackStateDict(
+      { name: cls.name, defaults: this.defaults, fill: cls.DEFAULTS ?? this.defaults, fixed: cls.FIXED ?? {}, groups: this.paramGroups, stateSpec: cls.STATE ?? {} },
+      sd,
+    );
     this.paramGroups.splice(0, this.paramGroups.length, ...groups);
     this.state = state;
+    for (const hook of [...this.#loadStateDictPostHooks.values()]) hook(this);
+  }
+
+  /**
+   * Registers `hook(optimizer, args)` to run before every `step()` (PyTorch's
+   * `register_step_pre_hook`). It may return a new argument array (`[closure]` or `[]`) that
+   * replaces the step's arguments.
+   *
+   * @example
+   * const handle = opt.registerStepPreHook((o) => console.log("lr", o.paramGroups[0].lr));
+   * handle.remove();
+   */
+  registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {
+    return addHook(this.#stepPreHooks as HookDict<StepPreHook<this>>, hook);
+  }
+
+  /**
+   * Registers `hook(optimizer, args)` to run after every `step()` (PyTorch's
+   * `register_step_post_hook`); `optimizer.stepCount` already counts that step.
+   *
+   * @example
+   * opt.registerStepPostHook((o) => console.log("step", o.stepCount));
+   */
+  registerStepPostHook(hook: StepPostHook<this>): RemovableHandle {
+    return addHook(this.#stepPostHooks as HookDict<StepPostHook<this>>, hook);
+  }
+
+  /**
+   * Registers `hook(optimizer)` to run before `stateDict()` builds the dict (PyTorch's
+   * `register_state_dict_pre_hook`).
+   *
+   * @example
+   * opt.registerStateDictPreHook((o) => console.log("saving at step", o.stepCount));
+   */
+  registerStateDictPreHook(hook: (optimizer: this) => void, prepend = false): RemovableHandle {
+    return addHook(this.#stateDictPreHooks as HookDict<(optimizer: this) => void>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer, stateDict)` to run after `stateDict()` built the dict (PyTorch's
+   * `register_state_dict_post_hook`); a returned object replaces the dict.
+   *
+   * @example
+   * opt.registerStateDictPostHook((o, sd) => ({ ...sd, saved_at: Date.now() }));
+   */
+  registerStateDictPostHook(hook: StateDictPostHook<this>, prepend = false): RemovableHandle {
+    return addHook(this.#stateDictPostHooks as HookDict<StateDictPostHook<this>>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer, stateDict)` to run before `loadStateDict()` reads the dict
+   * (PyTorch's `register_load_state_dict_pre_hook`); a returned object is loaded instead (e.g. to
+   * migrate an old checkpoint).
+   *
+   * @example
+   * opt.registerLoadStateDictPreHook((o, sd) => ({ ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, lr: 1e-4 })) }));
+   */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook<this>, prepend = false): RemovableHandle {
+    return addHook(this.#loadStateDictPreHooks as HookDict<LoadStateDictPreHook<this>>, hook, prepend);
+  }
+
+  /**
+   * Registers `hook(optimizer)` to run after `loadStateDict()` loaded the dict (PyTorch's
+   * `register_load_state_dict_post_hook`).
+   *
+   * @example
+   * opt.registerLoadStateDictPostHook((o) => console.log("resumed at lr", o.paramGroups[0].lr));
+   */
+  registerLoadStateDictPostHook(hook: (optimizer: this) => void, prepend = false): RemovableHandle {
+    return addHook(this.#loadStateDictPostHooks as HookDict<(optimizer: this) => void>, hook, prepend);
   }
 
   /** One line per group: `Adam (Group 0: lr=0.001, ...)` as PyTorch prints an optimizer. */
@@ -273,6 +407,18 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
   }
 }
 
+/**
+ * The scalars every kernel may use, from one group. Weight decay is decided here, once: L2
+ * (`grad += weight_decay * param`) or, with `decoupled_weight_decay`, PyTorch's
+ * `param.mul_(1 - lr * weight_decay)` before the update.
+ */
+export function commonScalars(group: ParamGroup): CommonScalars {
+  const lr = group.lr;
+  const wd = (group.weight_decay as number | undefined) ?? 0;
+  const decoupled = group.decoupled_weight_decay === true;
+  return { lr, sign: group.maximize === true ? -1 : 1, l2: decoupled ? 0 : wd, decay: decoupled ? 1 - lr * wd : 1 };
+}
+
 /** A hyperparameter as PyTorch prints it (tuples in parentheses). */
 function formatHyper(v: unknown): string {
   if (Array.isArray(v)) return `(${v.map(formatHyper).join(", ")})`;
@@ -281,25 +427,5 @@ function formatHyper(v: unknown): string {
   return String(v);
 }
 
-/** Turns a loaded state value into a number, null, or a tensor of the parameter's shape. */
-function castStateValue(param: Parameter, key: string, name: string, v: unknown): Tensor | number | null {
-  if (v === null || typeof v === "number") return v;
-  // PyTorch >= 1.12 keeps `step` as a one-element tensor; here it is a number.
-  // 0-d tensors (PyTorch's `step`, NAdam's `mu_product`) are numbers here.
-  if (v instanceof Tensor) {
-    return v.shape.length === 0 || (name === "step" && v.numel === 1) ? v.item() : checkStateShape(param, key, name, v.clone());
-  }
-  if (Array.isArray(v)) {
-    const t = tensor(v as NestedArray);
-    return checkStateShape(param, key, name, t);
-  }
-  throw new TypeError(msg.badStateValue(key, name, v));
-}
-
-function checkStateShape(param: Parameter, key: string, name: string, t: Tensor): Tensor {
-  if (sameShape(t.shape, param.shape)) return t;
-  if (t.numel === param.numel) return t.view(param.shape);
-  throw new ValueError(
-    `loaded state for parameter ${key}, entry '${name}', has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(param.shape)}`,
-  );
-}
+export { registerOptimizerStepPostHook, registerOptimizerStepPreHook } from "./optimizer_hooks.js";
+export type { LoadStateDictPreHook, StateDictPostHook, StepArgs, StepPostHook, StepPreHook } from "./optimizer_hooks.js";

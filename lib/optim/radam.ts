@@ -1,34 +1,23 @@
-import { Tensor, zerosLike } from "../tensor/tensor.js";
-import { checkBetas, checkEps, checkLr, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
-import { Optimizer, type ParamsInput } from "./optimizer.js";
-import { runKernel } from "./parallel.js";
+import type { Betas, Flag } from "./hyperparameters.js";
+import { Optimizer } from "./optimizer.js";
+import { defineKernel } from "./parallel.js";
+import { stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
-/** RAdam's hyperparameters, with PyTorch's keys and defaults. */
-export interface RAdamDefaults extends Record<string, unknown> {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weight_decay: number;
-  decoupled_weight_decay: boolean;
-  foreach: boolean | null;
-  maximize: boolean;
-  capturable: boolean;
-  differentiable: boolean;
-}
-
-export type RAdamOptions = Partial<RAdamDefaults>;
-
-const RADAM_DEFAULTS: RAdamDefaults = {
+const DEFAULTS = {
   lr: 1e-3,
-  betas: [0.9, 0.999],
+  betas: [0.9, 0.999] as Betas,
   eps: 1e-8,
   weight_decay: 0,
   decoupled_weight_decay: false,
-  foreach: null,
+  foreach: null as Flag,
   maximize: false,
   capturable: false,
   differentiable: false,
 };
+
+/** RAdam's hyperparameters, with PyTorch's keys and defaults. */
+export type RAdamDefaults = typeof DEFAULTS;
+export type RAdamOptions = Partial<RAdamDefaults>;
 
 /**
  * RAdam (Liu et al.): Adam with a rectified adaptive learning rate, which falls back to plain
@@ -41,90 +30,58 @@ const RADAM_DEFAULTS: RAdamDefaults = {
  * const opt = new optim.RAdam(model.parameters(), { lr: 1e-3, decoupled_weight_decay: true, weight_decay: 0.01 });
  */
 export class RAdam extends Optimizer<RAdamDefaults> {
-  constructor(params: ParamsInput, options?: RAdamOptions) {
-    const d = resolveOptions("RAdam", RADAM_DEFAULTS, options);
-    checkLr(d.lr);
-    checkEps(d.eps);
-    checkBetas(d.betas);
-    checkWeightDecay(d.weight_decay);
-    checkNoKernelFlags("RAdam", d);
-    super(params, d);
-  }
+  static readonly DEFAULTS: Readonly<RAdamDefaults> = DEFAULTS;
+  static readonly STATE: StateSpec<RAdamDefaults> = { step: stepCounter, exp_avg: zeros, exp_avg_sq: zeros };
+  protected override readonly kernel = radamKernel;
 
-  /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
-    const loss = closure ? closure() : undefined;
-    const scalars = new Float64Array(10);
-    for (const group of this.paramGroups) {
-      const lr = group.lr;
-      const [beta1, beta2] = group.betas as [number, number];
-      const eps = group.eps as number;
-      const wd = group.weight_decay as number;
-      const decoupled = group.decoupled_weight_decay as boolean;
-      const maximize = group.maximize as boolean;
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        const state = this.stateFor(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) }));
-        const step = (state.step as number) + 1;
-        state.step = step;
-        const biasCorrection1 = 1 - beta1 ** step;
-        const biasCorrection2 = 1 - beta2 ** step;
-        const rhoInf = 2 / (1 - beta2) - 1;
-        const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection2;
-        const rectified = rhoT > 5;
-        const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-        const decay = decoupled && wd !== 0 ? 1 - lr * wd : 1;
-        const l2 = decoupled ? 0 : wd;
-        scalars.set([lr, beta1, beta2, eps, l2, decay, biasCorrection1, Math.sqrt(biasCorrection2), rect, maximize ? 1 : 0]);
-        const m = (state.exp_avg as Tensor).data;
-        runKernel(radamKernel, [p.data, p.grad.data, m, (state.exp_avg_sq as Tensor).data, null], scalars);
-      }
+  protected override scalars(g: RAdamDefaults, state: ParamState) {
+    const [beta1, beta2] = g.betas;
+    const step = state.step as number;
+    const biasCorrection2 = 1 - beta2 ** step;
+    const rhoInf = 2 / (1 - beta2) - 1;
+    const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection2;
+    // 0: the unrectified (momentum SGD) step.
+    const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+    return { beta1, beta2, eps: g.eps, bias_correction1: 1 - beta1 ** step, bias_correction2_sqrt: Math.sqrt(biasCorrection2), rect };
+  }
+}
+
+/** The RAdam update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks PyTorch's float32 temporaries. */
+export const radamKernel = defineKernel(
+  "radam",
+  ["exp_avg", "exp_avg_sq"],
+  ["lr", "sign", "l2", "decay", "beta1", "beta2", "eps", "bias_correction1", "bias_correction2_sqrt", "rect"],
+  function radam(a, s, start, end) {
+    const f = Math.fround;
+    const p = a.param;
+    const g = a.grad;
+    const m = a.exp_avg!;
+    const v = a.exp_avg_sq!;
+    const lr = f(s.lr);
+    const w1 = f(1 - s.beta1);
+    const b2 = f(s.beta2);
+    const w2 = f(1 - s.beta2);
+    const eps = f(s.eps);
+    const l2 = s.l2;
+    const decay = f(s.decay);
+    const bc1 = f(s.bias_correction1);
+    const bc2Sqrt = f(s.bias_correction2_sqrt);
+    const rect = f(s.rect);
+    const rectified = s.rect !== 0;
+    const sign = s.sign;
+    for (let i = start; i < end; i++) {
+      let gi = sign * g[i];
+      let pi = p[i];
+      if (decay !== 1) pi = f(pi * decay);
+      else if (l2 !== 0) gi = f(gi + l2 * pi);
+      const mi = f(m[i] + w1 * f(gi - m[i]));
+      const vi = f(f(v[i] * b2) + w2 * f(gi * gi));
+      m[i] = mi;
+      v[i] = vi;
+      // bias_corrected_exp_avg * lr [* adaptive_lr * rect]
+      let upd = f(f(mi / bc1) * lr);
+      if (rectified) upd = f(f(upd * f(bc2Sqrt / f(f(Math.sqrt(vi)) + eps))) * rect);
+      p[i] = pi - upd;
     }
-    return loss;
-  }
-}
-
-/**
- * The RAdam update over `[start, end)`, self-contained for the worker pool. `Math.fround` marks
- * PyTorch's float32 temporaries. Scalars: [lr, beta1, beta2, eps, l2 weight_decay, decoupled
- * decay factor (1: none), bias_correction1, sqrt(bias_correction2), rect (0: unrectified step),
- * maximize].
- */
-export function radamKernel(
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  _e: null,
-  start: number,
-  end: number,
-  s: Float64Array,
-): void {
-  const f = Math.fround;
-  const lr = f(s[0]);
-  const w1 = f(1 - s[1]);
-  const b2 = f(s[2]);
-  const w2 = f(1 - s[2]);
-  const eps = f(s[3]);
-  const l2 = s[4];
-  const decay = f(s[5]);
-  const bc1 = f(s[6]);
-  const bc2Sqrt = f(s[7]);
-  const rect = f(s[8]);
-  const rectified = s[8] !== 0;
-  const sign = s[9] !== 0 ? -1 : 1;
-  for (let i = start; i < end; i++) {
-    let gi = sign * g[i];
-    let pi = p[i];
-    if (decay !== 1) pi = f(pi * decay);
-    else if (l2 !== 0) gi = f(gi + l2 * pi);
-    const mi = f(m[i] + w1 * f(gi - m[i]));
-    const vi = f(f(v[i] * b2) + w2 * f(gi * gi));
-    m[i] = mi;
-    v[i] = vi;
-    // bias_corrected_exp_avg * lr [* adaptive_lr * rect]
-    let upd = f(f(mi / bc1) * lr);
-    if (rectified) upd = f(f(upd * f(bc2Sqrt / f(f(Math.sqrt(vi)) + eps))) * rect);
-    p[i] = pi - upd;
-  }
-}
+  },
+);

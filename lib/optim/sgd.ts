@@ -1,36 +1,23 @@
-import { ValueError } from "../errors.js";
-import { Tensor, zerosLike } from "../tensor/tensor.js";
-import { checkLr, checkMomentum, checkNoKernelFlags, checkWeightDecay, resolveOptions } from "./hyperparameters.js";
-import * as msg from "./messages.js";
-import { Optimizer, type ParamsInput } from "./optimizer.js";
-import { runKernel } from "./parallel.js";
+import type { Flag } from "./hyperparameters.js";
+import { Optimizer } from "./optimizer.js";
+import { defineKernel } from "./parallel.js";
+import { onlyWhen, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
-/** SGD's hyperparameters, with PyTorch's keys and defaults. */
-export interface SGDDefaults extends Record<string, unknown> {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weight_decay: number;
-  nesterov: boolean;
-  maximize: boolean;
-  foreach: boolean | null;
-  differentiable: boolean;
-  fused: boolean | null;
-}
-
-export type SGDOptions = Partial<SGDDefaults>;
-
-const SGD_DEFAULTS: SGDDefaults = {
+const DEFAULTS = {
   lr: 1e-3,
   momentum: 0,
   dampening: 0,
   weight_decay: 0,
   nesterov: false,
   maximize: false,
-  foreach: null,
+  foreach: null as Flag,
   differentiable: false,
-  fused: null,
+  fused: null as Flag,
 };
+
+/** SGD's hyperparameters, with PyTorch's keys and defaults. */
+export type SGDDefaults = typeof DEFAULTS;
+export type SGDOptions = Partial<SGDDefaults>;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum, L2 weight
@@ -46,46 +33,15 @@ const SGD_DEFAULTS: SGDDefaults = {
  * opt.step();
  */
 export class SGD extends Optimizer<SGDDefaults> {
-  constructor(params: ParamsInput, options?: SGDOptions) {
-    const d = resolveOptions("SGD", SGD_DEFAULTS, options);
-    checkLr(d.lr);
-    checkMomentum(d.momentum);
-    checkWeightDecay(d.weight_decay);
-    checkNoKernelFlags("SGD", d);
-    if (d.nesterov && (d.momentum <= 0 || d.dampening !== 0)) throw new ValueError(msg.nesterovRequiresMomentum());
-    super(params, d);
-  }
+  static readonly DEFAULTS: Readonly<SGDDefaults> = DEFAULTS;
+  static readonly STATE: StateSpec<SGDDefaults> = {
+    momentum_buffer: onlyWhen(zeros, (g: SGDDefaults) => g.momentum !== 0),
+  };
+  protected override readonly kernel = sgdKernel;
 
-  /** One update of every parameter that has a gradient. Returns the closure's loss, if given. */
-  step(closure?: () => number): number | undefined {
-    const loss = closure ? closure() : undefined;
-    const scalars = new Float64Array(7);
-    for (const group of this.paramGroups) {
-      const lr = group.lr;
-      const momentum = group.momentum as number;
-      const dampening = group.dampening as number;
-      const wd = group.weight_decay as number;
-      const nesterov = group.nesterov as boolean;
-      const maximize = group.maximize as boolean;
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        let buf: Float32Array | null = null;
-        let first = false;
-        if (momentum !== 0) {
-          const state = this.stateFor(p);
-          let t = state.momentum_buffer as Tensor | null | undefined;
-          if (!(t instanceof Tensor)) {
-            t = zerosLike(p);
-            state.momentum_buffer = t;
-            first = true;
-          }
-          buf = t.data;
-        }
-        scalars.set([lr, momentum, dampening, wd, nesterov ? 1 : 0, maximize ? 1 : 0, first ? 1 : 0]);
-        runKernel(sgdKernel, [p.data, p.grad.data, buf, null, null], scalars);
-      }
-    }
-    return loss;
+  protected override scalars(g: SGDDefaults, _state: ParamState, created: readonly string[]) {
+    // PyTorch starts the buffer as a copy of the (decayed) gradient: `first` marks that step.
+    return { momentum: g.momentum, dampening: g.dampening, nesterov: g.nesterov ? 1 : 0, first: created.length ? 1 : 0 };
   }
 }
 
@@ -93,34 +49,32 @@ export class SGD extends Optimizer<SGDDefaults> {
  * The SGD update in one pass over `[start, end)`; self-contained so worker threads can run it
  * (`parallel.ts`). `Math.fround` marks where PyTorch materialises a float32 tensor
  * (`grad.add(param, alpha=wd)`, the momentum buffer), so intermediate rounding matches.
- * Scalars: [lr, momentum, dampening, weight_decay, nesterov, maximize, first step of the buffer].
  */
-export function sgdKernel(
-  p: Float32Array,
-  g: Float32Array,
-  buf: Float32Array | null,
-  _d: null,
-  _e: null,
-  start: number,
-  end: number,
-  s: Float64Array,
-): void {
-  const f = Math.fround;
-  const lr = s[0];
-  const momentum = s[1];
-  const keep = 1 - s[2];
-  const wd = s[3];
-  const nesterov = s[4] !== 0;
-  const sign = s[5] !== 0 ? -1 : 1;
-  const first = s[6] !== 0;
-  for (let i = start; i < end; i++) {
-    let d = sign * g[i];
-    if (wd !== 0) d = f(d + wd * p[i]);
-    if (buf !== null) {
-      const b = first ? d : f(f(buf[i] * momentum) + keep * d);
-      buf[i] = b;
-      d = nesterov ? f(d + momentum * b) : b;
+export const sgdKernel = defineKernel(
+  "sgd",
+  ["momentum_buffer"],
+  ["lr", "sign", "l2", "momentum", "dampening", "nesterov", "first"],
+  function sgd(a, s, start, end) {
+    const f = Math.fround;
+    const p = a.param;
+    const g = a.grad;
+    const buf = a.momentum_buffer;
+    const lr = s.lr;
+    const momentum = s.momentum;
+    const keep = 1 - s.dampening;
+    const wd = s.l2;
+    const nesterov = s.nesterov !== 0;
+    const sign = s.sign;
+    const first = s.first !== 0;
+    for (let i = start; i < end; i++) {
+      let d = sign * g[i];
+      if (wd !== 0) d = f(d + wd * p[i]);
+      if (buf !== null) {
+        const b = first ? d : f(f(buf[i] * momentum) + keep * d);
+        buf[i] = b;
+        d = nesterov ? f(d + momentum * b) : b;
+      }
+      p[i] = p[i] - lr * d;
     }
-    p[i] = p[i] - lr * d;
-  }
-}
+  },
+);

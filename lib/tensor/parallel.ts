@@ -4,9 +4,9 @@
  *
  * Three kinds of job, each cutting `[0, n)` into chunks that the calling thread and the workers
  * claim one at a time:
- * - `runKernel`: a self-contained JavaScript kernel over tensor storage of at least
- *   `SHARED_STORAGE_MIN_ELEMENTS` elements, which lives in a `SharedArrayBuffer` (`tensor.ts`) so
- *   workers update it in place. Workers run the kernel's own source text.
+ * - `runThreaded`: a self-contained JavaScript function (an optimizer kernel, `lib/optim`) over
+ *   shared tensor storage (`storage.ts`), which workers update in place. Workers run the
+ *   function's own source text.
  * - `runWasmMap`: an element-wise WebAssembly kernel (`wasm.ts`) over the same arrays. Arrays in
  *   the shared wasm memory are passed by address; others are copied chunk by chunk (a few KiB,
  *   cache-resident) into a per-thread staging area and the updated ones copied back.
@@ -19,22 +19,6 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { RuntimeError } from "../errors.js";
 import { wasmAddress as wasmAddressOf, wasmAlloc, wasmExports, wasmHeap, wasmMemory, wasmModule } from "./wasm.js";
-
-/**
- * An element-wise kernel over `[start, end)` of its arrays (parameter, gradient, up to three
- * state arrays, `null` where unused) with its scalars. It must be self-contained: it may use
- * globals such as `Math`, nothing from its module, because workers compile its source text.
- */
-export type Kernel<C = Float32Array | null, D = Float32Array | null, E = Float32Array | null> = (
-  p: Float32Array,
-  g: Float32Array,
-  c: C,
-  d: D,
-  e: E,
-  start: number,
-  end: number,
-  scalars: Float64Array,
-) => void;
 
 /** Below this many elements per call the hand-off costs more than it saves. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
@@ -133,8 +117,8 @@ parentPort.on("message", (job) => {
       kernel = (0, eval)("(" + task.source + ")");
       kernels.set(task.id, kernel);
     }
-    const a = task.arrays;
-    body = (start, end) => kernel(a[0], a[1], a[2], a[3], a[4], start, end, task.scalars);
+    const args = task.args;
+    body = (start, end) => kernel(...args, start, end);
   } else {
     if (task.memory) memory = task.memory;
     let exports = wasm.get(task.module);
@@ -178,7 +162,9 @@ let pool: PoolWorker[] | null = null;
 let jobCounter = 0;
 const control = new Int32Array(new SharedArrayBuffer(12));
 let poolFailed = false;
-const kernelIds = new Map<Kernel<never, never, never>, number>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ThreadedFunction = (...args: any[]) => void;
+const kernelIds = new Map<ThreadedFunction, number>();
 
 /**
  * Sets how many threads optimizer steps and matrix products on large tensors use (PyTorch's
@@ -202,10 +188,6 @@ export function setNumThreads(n: number): number {
 /** How many threads optimizer steps and matrix products use (PyTorch's `torch.get_num_threads`). */
 export function getNumThreads(): number {
   return threads;
-}
-
-function isShared(a: Float32Array | null): boolean {
-  return a === null || a.buffer instanceof SharedArrayBuffer;
 }
 
 function workers(count: number): PoolWorker[] | null {
@@ -278,25 +260,20 @@ function elementUnit(n: number): number {
 }
 
 /**
- * Runs `kernel` over all elements of `arrays` (same length), on several threads when it pays.
- * Returns the number of threads that took part (1: the plain loop).
+ * Runs `fn(...args, start, end)` over `[0, n)`, on several threads when `n` is large enough (the
+ * caller checks that the arrays in `args` are shared memory). `fn` must be self-contained: workers
+ * compile its source text. Returns the number of threads that took part (1: one plain call).
  */
-export function runKernel<C extends Float32Array | null, D extends Float32Array | null, E extends Float32Array | null>(
-  kernel: Kernel<C, D, E>,
-  arrays: [Float32Array, Float32Array, C, D, E],
-  scalars: Float64Array,
-): number {
-  const n = arrays[0].length;
+export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): number {
   const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
-  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
+  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS ? workers(parts - 1) : null;
   if (ws === null) {
-    kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], 0, n, scalars);
+    fn(...args, 0, n);
     return 1;
   }
-  const key = kernel as unknown as Kernel<never, never, never>;
-  let id = kernelIds.get(key);
-  if (id === undefined) kernelIds.set(key, (id = kernelIds.size));
-  const source = kernel.toString();
+  let id = kernelIds.get(fn);
+  if (id === undefined) kernelIds.set(fn, (id = kernelIds.size));
+  const source = fn.toString();
   const unit = elementUnit(n);
   dispatch(
     ws.slice(0, parts - 1),
@@ -304,13 +281,18 @@ export function runKernel<C extends Float32Array | null, D extends Float32Array 
     unit,
     Math.ceil(MIN_CHUNK_ELEMENTS / unit),
     (w) => {
-      const task = { kind: "js", id, source: w.known.has(id!) ? undefined : source, arrays, scalars };
+      const task = { kind: "js", id, source: w.known.has(id!) ? undefined : source, args };
       w.known.add(id!);
       return task;
     },
-    (start, end) => kernel(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], start, end, scalars),
+    (start, end) => fn(...args, start, end),
   );
   return parts;
+}
+
+/** Whether a worker thread can update this array in place (shared memory, or absent). */
+export function isShared(a: Float32Array | null): boolean {
+  return a === null || a.buffer instanceof SharedArrayBuffer;
 }
 
 /** The part of a wasm task that carries the module (and memory) the first time a worker sees it. */

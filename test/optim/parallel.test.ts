@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { nn, optim, Tensor, zeros } from "../../lib/index.js";
 import { adamKernel } from "../../lib/optim/adam_kernel.js";
-import { getNumThreads, PARALLEL_MIN_ELEMENTS, runKernel, setNumThreads } from "../../lib/optim/parallel.js";
+import { addKernelImplementation, getNumThreads, PARALLEL_MIN_ELEMENTS, runKernel, setNumThreads } from "../../lib/optim/parallel.js";
 import { assertThrowsMessage } from "../util.js";
 import { REGISTRY } from "./registry.js";
 
@@ -71,13 +71,13 @@ for (const [name, options, Cls] of variants) {
 test("runKernel splits shared storage across threads and falls back for ordinary memory", () => {
   const previous = setNumThreads(2);
   try {
-    const s = new Float64Array([1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 1e-2, 0.03]);
-    const shared = () => zeros(N).data;
-    assert.equal(runKernel(adamKernel, [shared(), shared(), shared(), shared(), null], s), 2);
-    const plain = () => new Float32Array(N);
-    assert.equal(runKernel(adamKernel, [plain(), plain(), plain(), plain(), null], s), 1);
-    const small = () => zeros(1000).data;
-    assert.equal(runKernel(adamKernel, [small(), small(), small(), small(), null], s), 1);
+    const s = { sign: 1, l2: 0, decay: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, step_size: 1e-2, bias_correction2_sqrt: 0.03 };
+    const arrays = (make: () => Float32Array) => ({ param: make(), grad: make(), exp_avg: make(), exp_avg_sq: make(), max_exp_avg_sq: null });
+    // The JavaScript reference; the wasm implementation splits its calls itself (kernels/adam_wasm.test.ts).
+    const js = { implementation: "js" };
+    assert.equal(runKernel(adamKernel, arrays(() => zeros(N).data), s, js), 2);
+    assert.equal(runKernel(adamKernel, arrays(() => new Float32Array(N)), s, js), 1);
+    assert.equal(runKernel(adamKernel, arrays(() => zeros(1000).data), s, js), 1);
   } finally {
     setNumThreads(previous);
   }
@@ -116,4 +116,39 @@ test("setNumThreads is public (torch.set_num_threads) and rejects a count that i
   const previous = lib.setNumThreads(1);
   assert.equal(lib.getNumThreads(), 1);
   lib.setNumThreads(previous);
+});
+
+test("runKernel names a missing scalar or a wrong-length array instead of computing NaN", () => {
+  const arrays = { param: new Float32Array(4), grad: new Float32Array(4), exp_avg: new Float32Array(4), exp_avg_sq: new Float32Array(3), max_exp_avg_sq: null };
+  const s = { sign: 1, l2: 0, decay: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, step_size: 1e-2, bias_correction2_sqrt: 0.03 };
+  assertThrowsMessage(() => runKernel(adamKernel, arrays, s), RangeError, "kernel 'adam': array 'exp_avg_sq' must be a Float32Array of length 4 or null");
+  arrays.exp_avg_sq = new Float32Array(4);
+  const { eps: _eps, ...noEps } = s;
+  assertThrowsMessage(() => runKernel(adamKernel, arrays, noEps as never), TypeError, "kernel 'adam': scalar 'eps' must be a number, got undefined");
+});
+
+test("a kernel runs the first implementation that accepts the call, or the one named; removing it restores the reference", () => {
+  const calls: string[] = [];
+  const undo = addKernelImplementation(adamKernel, {
+    name: "test-alt",
+    threaded: false,
+    accepts: (_a, n) => n < 100,
+    run: (a, s, start, end) => {
+      calls.push(`alt ${start}-${end}`);
+      adamKernel.implementations[adamKernel.implementations.length - 1].run(a, s, start, end);
+    },
+  });
+  try {
+    const s = { sign: 1, l2: 0, decay: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, step_size: 1e-2, bias_correction2_sqrt: 0.03 };
+    const arrays = (n: number) => ({ param: new Float32Array(n), grad: new Float32Array(n).fill(1), exp_avg: new Float32Array(n), exp_avg_sq: new Float32Array(n), max_exp_avg_sq: null });
+    runKernel(adamKernel, arrays(10), s);
+    runKernel(adamKernel, arrays(200), s);
+    runKernel(adamKernel, arrays(200), s, { implementation: "test-alt" });
+    runKernel(adamKernel, arrays(10), s, { implementation: "js" });
+    assert.deepEqual(calls, ["alt 0-10", "alt 0-200"]);
+    assertThrowsMessage(() => runKernel(adamKernel, arrays(10), s, { implementation: "wasm" }), RangeError, "kernel 'adam' has no implementation 'wasm' (has test-alt, wasm-simd, js)");
+  } finally {
+    undo();
+  }
+  assert.deepEqual(adamKernel.implementations.map((i) => i.name), ["wasm-simd", "js"]);
 });
