@@ -1,7 +1,5 @@
 import { type Betas, type Flag } from "./hyperparameters.js";
 import { adamKernel } from "./adam_kernel.js";
-// Registers the WebAssembly SIMD implementation in front of the JavaScript reference.
-import "./kernels/adam_wasm.js";
 import { Optimizer } from "./optimizer.js";
 import { onlyWhen, stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 

@@ -29,3 +29,5 @@ export { NAdam, type NAdamDefaults, type NAdamOptions } from "./nadam.js";
 export { RAdam, type RAdamDefaults, type RAdamOptions } from "./radam.js";
 export { Adadelta, type AdadeltaDefaults, type AdadeltaOptions } from "./adadelta.js";
 export * as lr_scheduler from "./lr_scheduler/index.js";
+// The WebAssembly SIMD kernels, in front of the JavaScript references.
+import "./kernels/index.js";

@@ -1,0 +1,4 @@
+// Registers the WebAssembly SIMD implementations of the optimizer kernels (lib/optim/index.ts
+// imports this after the optimizers, so every kernel is defined first).
+import "./adam_wasm.js";
+import "./sgd_wasm.js";
