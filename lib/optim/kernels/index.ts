@@ -2,3 +2,5 @@
 // imports this after the optimizers, so every kernel is defined first).
 import "./adam_wasm.js";
 import "./sgd_wasm.js";
+import "./adagrad_wasm.js";
+import "./rmsprop_wasm.js";

@@ -10,6 +10,8 @@ import "../../../lib/index.js"; // registers the wasm implementations
 import { adamKernel } from "../../../lib/optim/adam_kernel.js";
 import { runKernel, setNumThreads, type Kernel } from "../../../lib/optim/parallel.js";
 import { sgdKernel } from "../../../lib/optim/sgd.js";
+import { adagradKernel } from "../../../lib/optim/adagrad.js";
+import { rmspropKernel } from "../../../lib/optim/rmsprop.js";
 import { allocateStorage } from "../../../lib/tensor/tensor.js";
 import { setWasmEnabled, wasmExports } from "../../../lib/tensor/wasm.js";
 import { assertClose } from "../../util.js";
@@ -68,6 +70,14 @@ function sgd(o: { momentum?: number; dampening?: number; nesterov?: boolean; wd?
   });
 }
 
+function adagrad(o: { lr_decay?: number; wd?: number; maximize?: boolean }) {
+  return (step: number): Scalars => ({ sign: o.maximize ? -1 : 1, l2: o.wd ?? 0, clr: 0.05 / (1 + (step - 1) * (o.lr_decay ?? 0)), eps: 1e-10 });
+}
+
+function rmsprop(o: { momentum?: number; wd?: number; maximize?: boolean; alpha?: number }) {
+  return (): Scalars => ({ lr: 0.01, sign: o.maximize ? -1 : 1, l2: o.wd ?? 0, alpha: o.alpha ?? 0.99, eps: 1e-8, momentum: o.momentum ?? 0 });
+}
+
 const CASES: Case[] = [
   { name: "Adam defaults", kernel: adamKernel as Kernel, module: "adam", state: ["exp_avg", "exp_avg_sq"], scalars: adam({}), optimizers: ["Adam"] },
   {
@@ -82,6 +92,17 @@ const CASES: Case[] = [
   { name: "SGD plain", kernel: sgdKernel as Kernel, module: "sgd", state: [], scalars: sgd({}), optimizers: ["SGD"] },
   { name: "SGD momentum dampening L2 maximize", kernel: sgdKernel as Kernel, module: "sgd", state: ["momentum_buffer"], scalars: sgd({ momentum: 0.9, dampening: 0.1, wd: 0.01, maximize: true }), optimizers: [] },
   { name: "SGD nesterov", kernel: sgdKernel as Kernel, module: "sgd", state: ["momentum_buffer"], scalars: sgd({ momentum: 0.9, nesterov: true }), optimizers: [] },
+  { name: "Adagrad", kernel: adagradKernel as Kernel, module: "adagrad", state: ["sum"], scalars: adagrad({}), optimizers: ["Adagrad"] },
+  { name: "Adagrad lr_decay L2 maximize", kernel: adagradKernel as Kernel, module: "adagrad", state: ["sum"], scalars: adagrad({ lr_decay: 0.1, wd: 0.05, maximize: true }), optimizers: [] },
+  { name: "RMSprop", kernel: rmspropKernel as Kernel, module: "rmsprop", state: ["square_avg"], scalars: rmsprop({}), optimizers: ["RMSprop"] },
+  {
+    name: "RMSprop centered momentum L2 maximize",
+    kernel: rmspropKernel as Kernel,
+    module: "rmsprop",
+    state: ["square_avg", "grad_avg", "momentum_buffer"],
+    scalars: rmsprop({ momentum: 0.9, wd: 0.05, maximize: true, alpha: 0.9 }),
+    optimizers: [],
+  },
 ];
 
 function trajectory(c: Case, implementation: string): Record<string, Float32Array | null> {
@@ -96,8 +117,8 @@ function trajectory(c: Case, implementation: string): Record<string, Float32Arra
 }
 
 test("the wasm kernels are built, load, and sit in front of the JavaScript references", () => {
-  for (const m of ["adam", "sgd"]) assert.notEqual(wasmExports(m), null, `dist/wasm/${m}.wasm (npm run build)`);
-  for (const k of [adamKernel, sgdKernel]) assert.deepEqual(k.implementations.map((i) => i.name), ["wasm-simd", "js"]);
+  for (const m of ["adam", "sgd", "adagrad", "rmsprop"]) assert.notEqual(wasmExports(m), null, `dist/wasm/${m}.wasm (npm run build)`);
+  for (const k of [adamKernel, sgdKernel, adagradKernel, rmspropKernel]) assert.deepEqual(k.implementations.map((i) => i.name), ["wasm-simd", "js"]);
 });
 
 for (const c of CASES) {
