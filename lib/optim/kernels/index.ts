@@ -4,3 +4,7 @@ import "./adam_wasm.js";
 import "./sgd_wasm.js";
 import "./adagrad_wasm.js";
 import "./rmsprop_wasm.js";
+import "./adamax_wasm.js";
+import "./nadam_wasm.js";
+import "./radam_wasm.js";
+import "./adadelta_wasm.js";

@@ -12,6 +12,10 @@ import { runKernel, setNumThreads, type Kernel } from "../../../lib/optim/parall
 import { sgdKernel } from "../../../lib/optim/sgd.js";
 import { adagradKernel } from "../../../lib/optim/adagrad.js";
 import { rmspropKernel } from "../../../lib/optim/rmsprop.js";
+import { adamaxKernel } from "../../../lib/optim/adamax.js";
+import { nadamKernel } from "../../../lib/optim/nadam.js";
+import { radamKernel } from "../../../lib/optim/radam.js";
+import { adadeltaKernel } from "../../../lib/optim/adadelta.js";
 import { allocateStorage } from "../../../lib/tensor/tensor.js";
 import { setWasmEnabled, wasmExports } from "../../../lib/tensor/wasm.js";
 import { assertClose } from "../../util.js";
@@ -78,6 +82,26 @@ function rmsprop(o: { momentum?: number; wd?: number; maximize?: boolean; alpha?
   return (): Scalars => ({ lr: 0.01, sign: o.maximize ? -1 : 1, l2: o.wd ?? 0, alpha: o.alpha ?? 0.99, eps: 1e-8, momentum: o.momentum ?? 0 });
 }
 
+const common = (o: { wd?: number; decoupled?: boolean; maximize?: boolean }, lr = 0.01) => ({
+  sign: o.maximize ? -1 : 1,
+  l2: o.decoupled ? 0 : (o.wd ?? 0),
+  decay: o.decoupled ? 1 - lr * (o.wd ?? 0) : 1,
+});
+
+// Scalars with the shape the optimizers give them (values need not be a real schedule: both
+// implementations get the same ones).
+const adamax = (o: { wd?: number; maximize?: boolean }) => (step: number): Scalars => ({
+  sign: o.maximize ? -1 : 1, l2: o.wd ?? 0, clr: 0.002 / (1 - 0.9 ** step), beta1: 0.9, beta2: 0.999, eps: 1e-8,
+});
+const nadam = (o: { wd?: number; decoupled?: boolean; maximize?: boolean }) => (step: number): Scalars => ({
+  ...common(o), beta1: 0.9, beta2: 0.999, eps: 1e-8, bias_correction2: 1 - 0.999 ** step, grad_step: -0.002 * step, avg_step: -0.01,
+});
+const radam = (o: { wd?: number; decoupled?: boolean; maximize?: boolean }) => (step: number): Scalars => ({
+  lr: 0.01, ...common(o), beta1: 0.9, beta2: 0.999, eps: 1e-8, bias_correction1: 1 - 0.9 ** step,
+  bias_correction2_sqrt: Math.sqrt(1 - 0.999 ** step), rect: step === 1 ? 0 : 0.3 * step, // unrectified, then rectified
+});
+const adadelta = (o: { wd?: number; maximize?: boolean }) => (): Scalars => ({ lr: 1, sign: o.maximize ? -1 : 1, l2: o.wd ?? 0, rho: 0.9, eps: 1e-6 });
+
 const CASES: Case[] = [
   { name: "Adam defaults", kernel: adamKernel as Kernel, module: "adam", state: ["exp_avg", "exp_avg_sq"], scalars: adam({}), optimizers: ["Adam"] },
   {
@@ -103,6 +127,14 @@ const CASES: Case[] = [
     scalars: rmsprop({ momentum: 0.9, wd: 0.05, maximize: true, alpha: 0.9 }),
     optimizers: [],
   },
+  { name: "Adamax", kernel: adamaxKernel as Kernel, module: "adamax", state: ["exp_avg", "exp_inf"], scalars: adamax({}), optimizers: ["Adamax"] },
+  { name: "Adamax L2 maximize", kernel: adamaxKernel as Kernel, module: "adamax", state: ["exp_avg", "exp_inf"], scalars: adamax({ wd: 0.1, maximize: true }), optimizers: [] },
+  { name: "NAdam", kernel: nadamKernel as Kernel, module: "nadam", state: ["exp_avg", "exp_avg_sq"], scalars: nadam({}), optimizers: ["NAdam"] },
+  { name: "NAdam decoupled maximize", kernel: nadamKernel as Kernel, module: "nadam", state: ["exp_avg", "exp_avg_sq"], scalars: nadam({ wd: 0.1, decoupled: true, maximize: true }), optimizers: [] },
+  { name: "RAdam", kernel: radamKernel as Kernel, module: "radam", state: ["exp_avg", "exp_avg_sq"], scalars: radam({}), optimizers: ["RAdam"] },
+  { name: "RAdam L2 maximize", kernel: radamKernel as Kernel, module: "radam", state: ["exp_avg", "exp_avg_sq"], scalars: radam({ wd: 0.1, maximize: true }), optimizers: [] },
+  { name: "Adadelta", kernel: adadeltaKernel as Kernel, module: "adadelta", state: ["square_avg", "acc_delta"], scalars: adadelta({}), optimizers: ["Adadelta"] },
+  { name: "Adadelta L2 maximize", kernel: adadeltaKernel as Kernel, module: "adadelta", state: ["square_avg", "acc_delta"], scalars: adadelta({ wd: 0.1, maximize: true }), optimizers: [] },
 ];
 
 function trajectory(c: Case, implementation: string): Record<string, Float32Array | null> {
@@ -117,8 +149,8 @@ function trajectory(c: Case, implementation: string): Record<string, Float32Arra
 }
 
 test("the wasm kernels are built, load, and sit in front of the JavaScript references", () => {
-  for (const m of ["adam", "sgd", "adagrad", "rmsprop"]) assert.notEqual(wasmExports(m), null, `dist/wasm/${m}.wasm (npm run build)`);
-  for (const k of [adamKernel, sgdKernel, adagradKernel, rmspropKernel]) assert.deepEqual(k.implementations.map((i) => i.name), ["wasm-simd", "js"]);
+  for (const c of CASES) assert.notEqual(wasmExports(c.module), null, `dist/wasm/${c.module}.wasm (npm run build)`);
+  for (const k of new Set(CASES.map((c) => c.kernel))) assert.deepEqual(k.implementations.map((i) => i.name), ["wasm-simd", "js"]);
 });
 
 for (const c of CASES) {
