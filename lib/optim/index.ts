@@ -33,3 +33,5 @@ export * as lr_scheduler from "./lr_scheduler/index.js";
 export { paramGroupsWeightDecay, paramGroupsLayerDecay, inferLayer, type WeightDecayOptions, type LayerDecayOptions } from "./param_groups.js";
 export { paramGroupsByRules, ParamGroupPlan, type ParamRule, type BuiltParamGroup, type RuleOptions, type RuleAssignment, type NamedParameters } from "./param_rules.js";
 export { optimizerMemory, OPTIMIZER_STATE, type OptimizerMemory, type GroupMemory } from "./state_memory.js";
+// The WebAssembly SIMD kernels, in front of the JavaScript references.
+import "./kernels/index.js";

@@ -1,12 +1,20 @@
 /**
  * The one matrix-multiply kernel: every matmul / linear forward and backward goes through `gemm`.
  *
- * The body below is plain JavaScript: it brings both operands into "rows of length k" form (A as
+ * Products of at least `WASM_MIN_MACS` multiply-adds run in WebAssembly (`gemm_wasm.ts`: packed,
+ * cache-blocked, f32x4 SIMD, row panels across the worker pool). Smaller ones, and every product
+ * when WebAssembly is unavailable, take the plain JavaScript path below, which it brings both operands into "rows of length k" form (A as
  * m×k, B as n×k, packing a transposed copy only when the layout asks for it), then computes each
  * C[i][j] as a dot product of two contiguous rows, 2 rows of A × 4 rows of B at a time so every
  * load feeds several multiply-adds, with B walked in panels that stay in cache while all of A
  * streams past. Sums accumulate in double and round once to float32 when stored.
  */
+
+import { ValueError } from "../errors.js";
+import { gemmWasm } from "./gemm_wasm.js";
+
+/** Below this many multiply-adds (m n k) the JavaScript loop beats copying into wasm memory. */
+export const WASM_MIN_MACS = 1 << 15;
 
 /** Rows of B handled per cache panel (PANEL_ROWS × k floats should fit in L2). */
 const PANEL_BYTES = 192 * 1024;
@@ -50,11 +58,33 @@ export function gemm(m: number, n: number, k: number,
   a: Float32Array, aOffset: number, transA: boolean,
   b: Float32Array, bOffset: number, transB: boolean,
   c: Float32Array, cOffset: number, accumulate: boolean): void {
+  for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ValueError(`gemm(): ${name} must be a non-negative integer, got ${v}`);
+  }
+  checkOperand("A", a, aOffset, m * k);
+  checkOperand("B", b, bOffset, k * n);
+  checkOperand("C", c, cOffset, m * n);
   if (m === 0 || n === 0) return;
   if (k === 0) {
     if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
     return;
   }
+  if (m * n * k >= WASM_MIN_MACS && gemmWasm(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate)) return;
+  gemmJs(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+}
+
+function checkOperand(name: string, x: Float32Array, offset: number, size: number): void {
+  if (!(x instanceof Float32Array)) throw new TypeError(`gemm(): ${name} must be a Float32Array, got ${x === null ? "null" : typeof x}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > x.length) {
+    throw new RangeError(`gemm(): ${name} needs ${size} elements from offset ${offset}, but has length ${x.length}`);
+  }
+}
+
+/** The JavaScript path (exported for tests and for comparison benchmarks). */
+export function gemmJs(m: number, n: number, k: number,
+  a: Float32Array, aOffset: number, transA: boolean,
+  b: Float32Array, bOffset: number, transB: boolean,
+  c: Float32Array, cOffset: number, accumulate: boolean): void {
   // A as m rows of k, B as n rows of k.
   let A = a;
   let ao = aOffset;

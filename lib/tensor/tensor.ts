@@ -11,17 +11,9 @@ export type DType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "
 /** Nested arrays of numbers, as `Tensor.tolist()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/**
- * Storage at or above this many elements is allocated in a `SharedArrayBuffer`, so that worker
- * threads can update it in place (see `lib/optim`). Small tensors stay in ordinary memory.
- */
-export const SHARED_STORAGE_MIN_ELEMENTS = 1 << 16;
-
-/** Allocates zeroed float32 storage for `n` elements. */
-export function allocateStorage(n: number): Float32Array {
-  if (n >= SHARED_STORAGE_MIN_ELEMENTS) return new Float32Array(new SharedArrayBuffer(n * 4));
-  return new Float32Array(n);
-}
+// Storage placement (ordinary, shared wasm or SharedArrayBuffer memory) lives in storage.ts.
+export { allocateStorage, SHARED_STORAGE_MIN_ELEMENTS } from "./storage.js";
+import { allocateStorage } from "./storage.js";
 
 /** Checks a shape: an array of non-negative integers. Returns a copy. */
 export function checkShape(shape: unknown, what = "shape"): number[] {

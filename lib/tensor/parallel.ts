@@ -1,0 +1,369 @@
+/**
+ * paramlab's worker pool: runs element-wise optimizer kernels and the matmul kernel on several
+ * threads, synchronously (the calling thread works too and returns when all chunks are done).
+ *
+ * Three kinds of job, each cutting `[0, n)` into chunks that the calling thread and the workers
+ * claim one at a time:
+ * - `runThreaded`: a self-contained JavaScript function (an optimizer kernel, `lib/optim`) over
+ *   shared tensor storage (`storage.ts`), which workers update in place. Workers run the
+ *   function's own source text.
+ * - `runWasmMap`: an element-wise WebAssembly kernel (`wasm.ts`) over the same arrays. Arrays in
+ *   the shared wasm memory are passed by address; others are copied chunk by chunk (a few KiB,
+ *   cache-resident) into a per-thread staging area and the updated ones copied back.
+ * - `runWasmRange`: a WebAssembly function over index ranges (matmul's row panels).
+ * Each element is computed by the same code whichever thread runs it, so results are identical
+ * for any thread count. Everything falls back to a plain call on one thread when the job is
+ * small, the machine has one core, or worker threads cannot start.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { RuntimeError } from "../errors.js";
+import { wasmAddress as wasmAddressOf, wasmAlloc, wasmExports, wasmHeap, wasmMemory, wasmModule } from "./wasm.js";
+
+/** Below this many elements per call the hand-off costs more than it saves. */
+export const PARALLEL_MIN_ELEMENTS = 1 << 17;
+
+// Work is claimed dynamically with shrinking chunks (guided scheduling): each claim takes
+// remaining / (2 * threads), down to a floor. A thread that the OS deschedules on a busy machine
+// then costs little: the others take its share, and the chunk it may be holding at the end is
+// small. control (Int32Array over shared memory):
+//   [0] claim word: (job id << 20) | next unit   [1] units done   [2] error flag
+// A unit is 16+ elements (64-byte lines). Chunks are claimed by compare-and-swap on the whole word,
+// so a worker still holding an old job's message can never claim work of a newer job.
+const JOB_SHIFT = 20;
+const UNIT_MASK = (1 << JOB_SHIFT) - 1;
+const JOB_MASK = (1 << 11) - 1;
+/** Smallest chunk worth a claim (about 0.1 ms of Adam). */
+const MIN_CHUNK_ELEMENTS = 1 << 14;
+
+/** Claims the next chunk of `job` and runs it; false when none is left. Also the worker's code. */
+function claimAndRun(
+  control: Int32Array,
+  job: number,
+  total: number,
+  unit: number,
+  n: number,
+  divisor: number,
+  minUnits: number,
+  run: (start: number, end: number) => void,
+): boolean {
+  for (;;) {
+    const word = Atomics.load(control, 0);
+    if (word >>> 20 !== job) return false;
+    const next = word & 0xfffff;
+    if (next >= total) return false;
+    const end = Math.min(total, next + Math.max(minUnits, Math.ceil((total - next) / divisor)));
+    if (Atomics.compareExchange(control, 0, word, (job << 20) | end) !== word) continue;
+    run(next * unit, Math.min(n, end * unit));
+    if (Atomics.add(control, 1, end - next) + (end - next) === total) Atomics.notify(control, 1);
+    return true;
+  }
+}
+
+/**
+ * Runs `kernel(ptr0..ptr4, count, ...scalars)` over `[start, end)` in pieces of `chunk` elements:
+ * arrays with an address (`ptrs[i] >= 0`) are passed in place, the others are copied into
+ * `scratch` (slot i at scratch + 4 * i * chunk) and, when bit i of `writes` is set, copied back.
+ * Also the worker's code.
+ */
+function stagedRun(
+  kernel: (...args: number[]) => unknown,
+  heap: Float32Array,
+  arrays: Array<Float32Array | null>,
+  ptrs: number[],
+  writes: number,
+  scratch: number,
+  chunk: number,
+  scalars: number[],
+  start: number,
+  end: number,
+): void {
+  const p = [0, 0, 0, 0, 0];
+  for (let s = start; s < end; s += chunk) {
+    const e = Math.min(end, s + chunk);
+    for (let i = 0; i < 5; i++) {
+      const a = arrays[i];
+      if (a === null) p[i] = 0;
+      else if (ptrs[i] >= 0) p[i] = ptrs[i] + 4 * s;
+      else {
+        p[i] = scratch + 4 * i * chunk;
+        heap.set(a.subarray(s, e), p[i] >> 2);
+      }
+    }
+    kernel(p[0], p[1], p[2], p[3], p[4], e - s, ...scalars);
+    for (let i = 0; i < 5; i++) {
+      const a = arrays[i];
+      if (a !== null && ptrs[i] < 0 && (writes >> i) & 1) a.set(heap.subarray(p[i] >> 2, (p[i] >> 2) + e - s), s);
+    }
+  }
+}
+
+// Worker source: compile kernels / instantiate wasm modules on first use, then claim and run
+// chunks until none is left.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const claimAndRun = ${claimAndRun.toString()};
+const stagedRun = ${stagedRun.toString()};
+const kernels = new Map();
+const wasm = new Map();
+let memory = null;
+let heap = null;
+parentPort.on("message", (job) => {
+  const { task, n, unit, total, divisor, minUnits, job: jobId, control } = job;
+  let body;
+  if (task.kind === "js") {
+    let kernel = kernels.get(task.id);
+    if (kernel === undefined) {
+      kernel = (0, eval)("(" + task.source + ")");
+      kernels.set(task.id, kernel);
+    }
+    const args = task.args;
+    body = (start, end) => kernel(...args, start, end);
+  } else {
+    if (task.memory) memory = task.memory;
+    let exports = wasm.get(task.module);
+    if (exports === undefined) {
+      exports = new WebAssembly.Instance(task.compiled, { env: { memory } }).exports;
+      wasm.set(task.module, exports);
+    }
+    const fn = exports[task.fn];
+    if (task.kind === "range") body = (start, end) => fn(start, end, ...task.args);
+    else {
+      if (heap === null || heap.buffer.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
+      const scratch = task.scratch + workerData.index * task.scratchStride;
+      body = (start, end) => stagedRun(fn, heap, task.arrays, task.ptrs, task.writes, scratch, task.chunk, task.scalars, start, end);
+    }
+  }
+  let failed = false;
+  const run = (start, end) => {
+    if (failed) return;
+    try {
+      body(start, end);
+    } catch (e) {
+      failed = true;
+      Atomics.store(control, 2, 1);
+      parentPort.postMessage(String((e && e.stack) || e));
+    }
+  };
+  while (claimAndRun(control, jobId, total, unit, n, divisor, minUnits, run));
+});
+`;
+
+interface PoolWorker {
+  worker: Worker;
+  /** Kernel ids / wasm module names this worker has already been sent. */
+  known: Set<number | string>;
+}
+
+/** Worker threads are capped here (and staging areas sized for it). */
+const MAX_THREADS = 8;
+let threads = Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
+let pool: PoolWorker[] | null = null;
+let jobCounter = 0;
+const control = new Int32Array(new SharedArrayBuffer(12));
+let poolFailed = false;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ThreadedFunction = (...args: any[]) => void;
+const kernelIds = new Map<ThreadedFunction, number>();
+
+/**
+ * Sets how many threads optimizer steps and matrix products on large tensors use (PyTorch's
+ * `torch.set_num_threads`; 1 = always the plain single-threaded loop). Default: the number of
+ * available CPU cores, at most 8. Results are identical whatever the count. Returns the previous
+ * value.
+ *
+ * @example
+ * setNumThreads(1); // e.g. to leave the other cores to a data loader
+ */
+export function setNumThreads(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads(): expected a positive integer, got ${n}`);
+  const previous = threads;
+  threads = n;
+  if (pool && pool.length > n - 1) {
+    for (const w of pool.splice(n - 1)) void w.worker.terminate();
+  }
+  return previous;
+}
+
+/** How many threads optimizer steps and matrix products use (PyTorch's `torch.get_num_threads`). */
+export function getNumThreads(): number {
+  return threads;
+}
+
+function workers(count: number): PoolWorker[] | null {
+  if (poolFailed) return null;
+  pool ??= [];
+  try {
+    while (pool.length < Math.min(count, MAX_THREADS - 1)) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { index: pool.length + 1 } });
+      const entry: PoolWorker = { worker, known: new Set() };
+      worker.on("message", (text) => process.emitWarning(`paramlab worker thread: ${text}`));
+      // After adding listeners: an idle pool must not keep the process alive.
+      worker.unref();
+      pool.push(entry);
+    }
+  } catch {
+    poolFailed = true;
+    return null;
+  }
+  return pool;
+}
+
+/**
+ * Hands `[0, n)` (in claims of whole `unit`s, at least `minUnits` at a time) to `ws` and the
+ * calling thread, which runs its claims with `local`. `message(w)` is the task a worker gets.
+ */
+function dispatch(
+  ws: PoolWorker[],
+  n: number,
+  unit: number,
+  minUnits: number,
+  message: (w: PoolWorker) => object,
+  local: (start: number, end: number) => void,
+): void {
+  const total = Math.ceil(n / unit);
+  const divisor = 2 * (ws.length + 1);
+  jobCounter = (jobCounter + 1) & JOB_MASK;
+  const job = jobCounter;
+  Atomics.store(control, 1, 0);
+  Atomics.store(control, 2, 0);
+  Atomics.store(control, 0, job << JOB_SHIFT);
+  for (const w of ws) w.worker.postMessage({ task: message(w), n, unit, total, divisor, minUnits, job, control });
+  // The calling thread claims chunks too, and finishes alone if the workers are slow to wake.
+  // After a failure the remaining chunks are claimed but skipped, so no chunk of this job is
+  // still running when the next job starts.
+  let failure: unknown = null;
+  const run = (start: number, end: number) => {
+    if (failure !== null) return;
+    try {
+      local(start, end);
+    } catch (e) {
+      failure = e;
+    }
+  };
+  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, run));
+  // Wait for chunks other threads are still running.
+  for (let done = Atomics.load(control, 1); done < total; done = Atomics.load(control, 1)) {
+    if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
+      throw new RuntimeError("a paramlab worker thread did not finish its work within 60 s");
+    }
+  }
+  if (failure !== null) throw failure;
+  if (Atomics.load(control, 2) !== 0) {
+    throw new RuntimeError("a paramlab worker thread failed (its error is emitted as a process warning)");
+  }
+}
+
+/** Element-unit for a job over n elements: 16+ elements (64-byte lines), at most 2^20 units. */
+function elementUnit(n: number): number {
+  return Math.max(16, Math.ceil(n / UNIT_MASK / 16) * 16);
+}
+
+/**
+ * Runs `fn(...args, start, end)` over `[0, n)`, on several threads when `n` is large enough (the
+ * caller checks that the arrays in `args` are shared memory). `fn` must be self-contained: workers
+ * compile its source text. Returns the number of threads that took part (1: one plain call).
+ */
+export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): number {
+  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
+  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS ? workers(parts - 1) : null;
+  if (ws === null) {
+    fn(...args, 0, n);
+    return 1;
+  }
+  let id = kernelIds.get(fn);
+  if (id === undefined) kernelIds.set(fn, (id = kernelIds.size));
+  const source = fn.toString();
+  const unit = elementUnit(n);
+  dispatch(
+    ws.slice(0, parts - 1),
+    n,
+    unit,
+    Math.ceil(MIN_CHUNK_ELEMENTS / unit),
+    (w) => {
+      const task = { kind: "js", id, source: w.known.has(id!) ? undefined : source, args };
+      w.known.add(id!);
+      return task;
+    },
+    (start, end) => fn(...args, start, end),
+  );
+  return parts;
+}
+
+/** Whether a worker thread can update this array in place (shared memory, or absent). */
+export function isShared(a: Float32Array | null): boolean {
+  return a === null || a.buffer instanceof SharedArrayBuffer;
+}
+
+/** The part of a wasm task that carries the module (and memory) the first time a worker sees it. */
+function wasmPayload(w: PoolWorker, module: string): object {
+  if (w.known.has(module)) return {};
+  w.known.add(module);
+  return { compiled: wasmModule(module), memory: wasmMemory() };
+}
+
+/**
+ * Runs the wasm export `module.fn(start, end, ...args)` over `[0, total)`, split into ranges of at
+ * least `minUnits` across threads when there are enough. Returns the number of threads used, or 0
+ * when the module is unavailable (the caller then takes its JavaScript path).
+ */
+export function runWasmRange(module: string, fn: string, total: number, args: number[], minUnits: number): number {
+  const exports = wasmExports(module);
+  if (exports === null) return 0;
+  const f = exports[fn];
+  const parts = Math.min(threads, Math.floor(total / minUnits));
+  const ws = parts > 1 ? workers(parts - 1) : null;
+  if (ws === null) {
+    f(0, total, ...args);
+    return 1;
+  }
+  dispatch(
+    ws.slice(0, parts - 1),
+    total,
+    1,
+    minUnits,
+    (w) => ({ kind: "range", module, fn, args, ...wasmPayload(w, module) }),
+    (start, end) => f(start, end, ...args),
+  );
+  return parts;
+}
+
+/** Elements per staging copy: 5 arrays x 16 KiB stay in L2. */
+const STAGE_CHUNK = 4096;
+const STAGE_STRIDE = 5 * 4 * STAGE_CHUNK;
+let stageBase: number | null = null;
+
+/**
+ * Runs the element-wise wasm export `module.fn(p0, p1, p2, p3, p4, count, ...scalars)` over all
+ * elements of `arrays` (same length; null slots get address 0), on several threads when it pays.
+ * Bit i of `writes` marks the arrays the kernel updates. Returns the number of threads used, or
+ * 0 when the module is unavailable (the caller then takes its JavaScript path).
+ */
+export function runWasmMap(module: string, fn: string, arrays: Array<Float32Array | null>, writes: number, scalars: number[]): number {
+  const exports = wasmExports(module);
+  if (exports === null) return 0;
+  stageBase ??= wasmAlloc(MAX_THREADS * STAGE_STRIDE);
+  if (stageBase === null) return 0;
+  const base = stageBase;
+  const f = exports[fn];
+  const n = arrays[0]!.length;
+  const ptrs = arrays.map((a) => (a === null ? 0 : wasmAddressOf(a)));
+  const heap = wasmHeap();
+  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
+  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
+  const local = (start: number, end: number) => stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, start, end);
+  if (ws === null) {
+    local(0, n);
+    return 1;
+  }
+  const unit = elementUnit(n);
+  dispatch(
+    ws.slice(0, parts - 1),
+    n,
+    unit,
+    Math.ceil(MIN_CHUNK_ELEMENTS / unit),
+    (w) => ({ kind: "map", module, fn, arrays, ptrs, writes, scalars, scratch: base, scratchStride: STAGE_STRIDE, chunk: STAGE_CHUNK, ...wasmPayload(w, module) }),
+    local,
+  );
+  return parts;
+}
