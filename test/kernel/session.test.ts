@@ -182,6 +182,19 @@ describe("kernel cells (issue 12)", { timeout: 240_000 }, () => {
     assert.equal(later.outputs.filter((m) => m.header.msg_type === "display_data").length, 1);
   });
 
+  test("14.4 cells see the user's vocabulary; the plumbing only as jupyter.*", async () => {
+    for (const name of ["setDisplaySink", "flushDisplays", "DISPLAY_METADATA", "VEGALITE_MIME", "preloadRenderer", "sameShape", "formatShape", "toMimeBundle"]) {
+      const r = await k.execute(`typeof ${name}`);
+      assert.equal(r.reply.content.status, "error", name);
+      assert.match(errorsOf(r.outputs)[0].evalue, new RegExp(`Cannot find name '${name}'`));
+    }
+    const j = await k.execute("[typeof jupyter.setDisplaySink, typeof jupyter.flushDisplays, jupyter.VEGALITE_MIME, typeof input, typeof clearOutput]");
+    assert.equal(resultText(j.outputs), "[ 'function', 'function', 'application/vnd.vegalite.v5+json', 'function', 'function' ]");
+    // The kernel's own use of the plumbing still works: display() reaches the notebook.
+    const d = await k.execute('display(summary(new nn.Linear(2, 2)))');
+    assert.equal(d.outputs.filter((m) => m.header.msg_type === "display_data").length, 1);
+  });
+
   test("9. inspect right after ( shows the callee's signature and docs", async () => {
     await k.execute("const netI = new nn.Linear(2, 2);");
     for (const code of ["new optim.Adam(", "new optim.Adam(netI.parameters(), ", "optim.lr_scheduler.StepLR", "zeros("]) {
