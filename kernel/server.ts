@@ -401,13 +401,14 @@ export class KernelServer {
       const lib = loadedLibrary();
       if (lib) {
         let timer: NodeJS.Timeout | undefined;
-        const margin = Number.isFinite(this.displayTimeoutMs) ? this.displayTimeoutMs + 2000 : 2 ** 31 - 1;
+        const timeout = lib.jupyter.getDisplayTimeout();
+        const margin = Number.isFinite(timeout) ? timeout + 2000 : 2 ** 31 - 1;
         const late = await Promise.race([
           lib.jupyter.flushDisplays().then(() => false),
           new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.min(margin, 2 ** 31 - 1)))),
         ]);
         clearTimeout(timer);
-        if (late) process.stderr.write(`${displayTimeoutWarning("A display", this.displayTimeoutMs)}\n`);
+        if (late) process.stderr.write(`${displayTimeoutWarning("A display", timeout)}\n`);
       }
       // Rejections nobody handled surface once the microtask queue drains: let them, so the
       // ones this cell started are reported in this cell (before its idle).

@@ -290,7 +290,8 @@ export class Session {
 
   /** A result bundle that does not arrive in time becomes its text, with a warning. */
   private withTimeout(bundle: Promise<MimeBundle>, value: unknown): Promise<MimeBundle> {
-    const ms = this.displayTimeoutMs;
+    // The library's timeout, which a cell may have changed (jupyter.setDisplayTimeout).
+    const ms = loadedLibrary()?.jupyter.getDisplayTimeout() ?? this.displayTimeoutMs;
     if (!Number.isFinite(ms)) return bundle;
     return new Promise<MimeBundle>((resolve, reject) => {
       const timer = setTimeout(() => {
