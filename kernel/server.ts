@@ -389,10 +389,14 @@ export class KernelServer {
       if (help) {
         // `optim.Adam?` (IPython's help syntax): the hover text, shown in the pager.
         const name = help[1] ?? help[2];
-        const info = this.session.inspect(name, [...name].length);
-        if (info.found) payload.push({ source: "page", data: { "text/plain": info.text, "text/markdown": info.markdown }, start: 0 });
-        else process.stdout.write(`Object \`${name}\` not found.\n`);
-        outcome = { status: "ok" };
+        try {
+          const info = this.session.inspect(name, [...name].length);
+          if (info.found) payload.push({ source: "page", data: { "text/plain": info.text, "text/markdown": info.markdown }, start: 0 });
+          else process.stdout.write(`Object \`${name}\` not found.\n`);
+          outcome = { status: "ok" };
+        } catch (err) {
+          outcome = { status: "error", error: this.session.errorOf(err) };
+        }
       } else {
         outcome = await this.session.execute(code, count);
       }

@@ -396,7 +396,14 @@ export class Session {
     let info = executor.inspect(code, pos);
     if (!info) {
       const callee = this.calleeAt(code, pos);
-      if (callee !== null) info = executor.inspect(code, callee);
+      if (callee !== null) {
+        info = executor.inspect(code, callee.at);
+        if (info && !info.documentation?.length) {
+          // `new Adam(` shows the constructor, whose docs are the class's: ask for those alone.
+          const alone = executor.inspect(callee.text, callee.text.length - 1);
+          if (alone?.documentation?.length) info = { ...info, documentation: alone.documentation, tags: info.tags?.length ? info.tags : alone.tags };
+        }
+      }
     }
     if (!info) return { found: false, text: "", markdown: "" };
     const text = printQuickInfo(info);
@@ -409,8 +416,8 @@ export class Session {
     return { found: true, text, markdown };
   }
 
-  /** The position of the callee's name of the innermost call or `new` whose argument list holds `pos`. */
-  private calleeAt(code: string, pos: number): number | null {
+  /** The callee of the innermost call or `new` whose argument list holds `pos`: its name's position and its text. */
+  private calleeAt(code: string, pos: number): { at: number; text: string } | null {
     const ts = this.ts;
     const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     let best: TS.CallExpression | TS.NewExpression | null = null;
@@ -427,9 +434,9 @@ export class Session {
     };
     visit(sf);
     if (!best) return null;
-    let callee: TS.Node = (best as TS.CallExpression | TS.NewExpression).expression;
-    if (ts.isPropertyAccessExpression(callee)) callee = callee.name;
-    return Math.max(callee.end - 1, callee.getStart(sf));
+    const expression: TS.Node = (best as TS.CallExpression | TS.NewExpression).expression;
+    const name = ts.isPropertyAccessExpression(expression) ? expression.name : expression;
+    return { at: Math.max(name.end - 1, name.getStart(sf)), text: code.slice(expression.getStart(sf), expression.end) };
   }
 
   /** Whether a cell is ready to run: incomplete (more lines expected), invalid (a syntax error), or complete. */

@@ -97,6 +97,23 @@ export class KernelClient {
     await this.stdin.send(encode(msg, this.signer));
   }
 
+  /**
+   * Spawns a kernel and waits until it is ready, trying again on fresh ports when one was taken
+   * between choosing it and the kernel binding it ("Address already in use").
+   */
+  static async started(opts: SpawnOptions = {}, attempts = 3): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      const k = await KernelClient.spawn(opts);
+      try {
+        await k.ready();
+        return k;
+      } catch (err) {
+        await k.close();
+        if (attempt >= attempts || !/Address already in use|EADDRINUSE/.test(k.stderr)) throw err;
+      }
+    }
+  }
+
   private async pump(sock: zmq.Dealer | zmq.Subscriber, log: Message[]): Promise<void> {
     try {
       for await (const frames of sock) {
@@ -159,15 +176,22 @@ export class KernelClient {
   /** Waits until the kernel answers kernel_info and iopub is connected (no lost first outputs). */
   async ready(timeoutMs = 60_000): Promise<Message> {
     const deadline = Date.now() + timeoutMs;
+    const exited = new Promise<never>((_, reject) => {
+      const fail = () => reject(new Error(`the kernel exited before it was ready; stderr:\n${this.stderr}`));
+      if (this.child.exitCode !== null || this.child.signalCode !== null) fail();
+      else this.child.once("exit", fail);
+    });
+    exited.catch(() => undefined);
     for (;;) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) await exited;
       const id = await this.send(this.message("kernel_info_request", {}));
       try {
-        const reply = await this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "kernel_info_reply", Math.min(20_000, deadline - Date.now()));
+        const reply = await Promise.race([exited, this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "kernel_info_reply", Math.min(20_000, deadline - Date.now()))]);
         // The idle status for this request proves the iopub subscription is live.
         const idle = await this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "status" && m.content.execution_state === "idle", 500).catch(() => null);
         if (idle) return reply;
       } catch (err) {
-        if (Date.now() > deadline) throw err;
+        if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) throw err;
       }
       if (Date.now() > deadline) throw new Error(`kernel not ready in ${timeoutMs} ms; stderr:\n${this.stderr}`);
     }

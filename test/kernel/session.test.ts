@@ -20,8 +20,7 @@ let k: KernelClient;
 
 describe("kernel cells (issue 12)", { timeout: 240_000 }, () => {
   before(async () => {
-    k = await KernelClient.spawn({ env: { ...process.env, PARAMLAB_DISPLAY_TIMEOUT_MS: String(DISPLAY_TIMEOUT_MS) } });
-    await k.ready();
+    k = await KernelClient.started({ env: { ...process.env, PARAMLAB_DISPLAY_TIMEOUT_MS: String(DISPLAY_TIMEOUT_MS) } });
   });
   after(async () => {
     await k?.close();
@@ -213,7 +212,7 @@ describe("kernel cells (issue 12)", { timeout: 240_000 }, () => {
       const text = (r.content.data as Record<string, string>)["text/plain"];
       if (code.includes("Adam")) {
         assert.match(text, /Adam\(params/, code);
-        assert.match(text, /Adam/);
+        assert.ok(text.split("\n").length > 2, `${code}: the docs are missing:\n${text}`);
       }
       if (code === "zeros(") assert.match(text, /A tensor of zeros/);
     }
