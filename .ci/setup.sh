@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-jupyter_packages=(jupyter-server jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel)
+jupyter_packages=(jupyter-server jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel python3-jupyter-kernel-test)
 browser_packages=(chromium fonts-dejavu-core fonts-noto-color-emoji)  # emoji: the seed helper prints 🟢
 debian_packages=("${jupyter_packages[@]}" "${browser_packages[@]}")
 # Conda route: an active environment with Jupyter, or conda installed (PARAMLAB_NO_CONDA=1 opts

@@ -10,7 +10,8 @@
  *
  *   node --import tsx bench/display.ts [repeats=7]
  */
-import { describeParamGroups, nn, optim, plotSchedule, summary, toMimeBundle, zeros, type MimeBundle } from "../lib/index.js";
+import { describeParamGroups, nn, optim, plotSchedule, summary, zeros, type MimeBundle } from "../lib/index.js";
+import { toMimeBundle } from "../lib/display/jupyter.js";
 import type { ScheduleTrace } from "../lib/optim/lr_scheduler/trace.js";
 
 const repeats = Number(process.argv[2] ?? 7);

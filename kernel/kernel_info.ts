@@ -37,7 +37,8 @@ export function kernelInfo(version: string, typescriptVersion: string, tslabVers
     },
     banner:
       `paramlab ${version}: TypeScript ${typescriptVersion} on Node.js ${process.version} (tslab ${tslabVersion})\n` +
-      "nn, optim, tensor, display, ... are preloaded; `import { optim } from \"paramlab\"` works too.",
+      "nn, optim, tensor, display, ... are preloaded (display plumbing under `jupyter`); `import { optim } from \"paramlab\"` works too.\n" +
+      "`await input(\"prompt\")` asks the notebook user for a line; `name?` shows its docs.",
     help_links: [
       { text: "PyTorch optim (the vocabulary paramlab mirrors)", url: "https://pytorch.org/docs/stable/optim.html" },
       { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },

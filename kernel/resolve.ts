@@ -7,8 +7,8 @@
  * every cell sees them without an import.
  */
 import fs from "node:fs";
-import Module from "node:module";
 import path from "node:path";
+import { hookModuleLoader } from "./tslab.js";
 
 /** The package root: the nearest directory above this file whose package.json is paramlab's. */
 function findPackageRoot(from: string): string {
@@ -69,20 +69,9 @@ function checkLoaded(): void {
 export function hookRuntimeResolution(): void {
   if (runtimeHooked) return;
   runtimeHooked = true;
-  type Resolve = (request: string, ...rest: unknown[]) => string;
-  type Load = (request: string, ...rest: unknown[]) => unknown;
-  const mod = Module as unknown as { _resolveFilename: Resolve; _load: Load };
-  const originalResolve = mod._resolveFilename;
-  mod._resolveFilename = function (request: string, ...rest: unknown[]): string {
-    if (request === PACKAGE_NAME) return LIBRARY_JS;
-    return originalResolve.call(this, request, ...rest);
-  };
-  const originalLoad = mod._load;
-  mod._load = function (request: string, ...rest: unknown[]): unknown {
-    const exports = originalLoad.call(this, request, ...rest);
+  hookModuleLoader(PACKAGE_NAME, LIBRARY_JS, () => {
     if (!libraryLoaded) checkLoaded();
-    return exports;
-  };
+  });
 }
 
 /** The subset of `ts.sys` the TypeScript fork reads files through. */

@@ -6,20 +6,37 @@
  */
 import path from "node:path";
 import { inspect } from "node:util";
-import vm from "node:vm";
-import type { Converter, CompletionInfo } from "tslab/dist/converter";
-import type { ConverterSet, Executor } from "tslab/dist/executor";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { MimeBundle } from "../lib/display/index.js";
 import { requireWithCodeCache, saveCodeCaches } from "./code_cache.js";
-import { exportedNames, hookRuntimeResolution, hookTypeResolution, LIBRARY_JS, loadedLibrary, PACKAGE_NAME } from "./resolve.js";
-import { cellFilename, compileError, runtimeError, type CellDiagnostic, type CellRecord, type KernelError } from "./traceback.js";
+import { KERNEL_NAMES, preloadDeclarations, preloadNames } from "./preload.js";
+import { hookRuntimeResolution, hookTypeResolution, LIBRARY_JS, loadedLibrary } from "./resolve.js";
+import { compileError, cellFilename, runtimeError, type CellDiagnostic, type CellRecord, type KernelError } from "./traceback.js";
+import {
+  createTslabExecutor,
+  isCompleteCode,
+  nameNextCell,
+  parseConsoleError,
+  printQuickInfo,
+  selfCheck,
+  setLocalsPrototype,
+  type CompletionInfo,
+  type TslabExecutor,
+} from "./tslab.js";
 
 export interface ExecuteOutcome {
   status: "ok" | "error";
   /** The last expression's bundle, unless it was `undefined` or silenced with a trailing `;`. */
   result?: MimeBundle;
   error?: KernelError;
+}
+
+/** What cells reach the notebook through, besides their outputs (the kernel provides it). */
+export interface Frontend {
+  /** Asks for a line of text (input_request on the stdin channel). */
+  input(prompt: string, options: { password: boolean }): Promise<string>;
+  /** Clears the running cell's output (clear_output). */
+  clearOutput(wait: boolean): void;
 }
 
 export interface SessionOptions {
@@ -29,6 +46,8 @@ export interface SessionOptions {
   preload?: boolean;
   /** Where the kernel's own diagnostics go (never to a cell's output). */
   log?: (line: string) => void;
+  /** Warnings meant for the user (shown in the running cell's stderr); default: process.stderr. */
+  warn?: (line: string) => void;
 }
 
 /** Something thrown by an interrupt while a cell awaits. */
@@ -39,21 +58,27 @@ export class Interrupted extends Error {
   }
 }
 
-const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
-const KEEP_DECLARATIONS = "/* paramlab: keep the declarations of the cell that failed */";
+/** Environment variable: how long (ms) a display's bundle may take before the cell moves on. */
+export const DISPLAY_TIMEOUT_ENV = "PARAMLAB_DISPLAY_TIMEOUT_MS";
+/** The default display timeout: long enough for a big PNG on a busy machine, short enough to notice. */
+export const DEFAULT_DISPLAY_TIMEOUT_MS = 10_000;
 
-// tslab's executor runs each cell with vm.runInThisContext(code, { breakOnSigint: true }) and no
-// filename. Naming the script after its cell makes stack frames point at "In[n]".
-let nextCellFilename: string | null = null;
-const originalRunInThisContext = vm.runInThisContext;
-vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
-  if (nextCellFilename && typeof options === "object" && options?.breakOnSigint) {
-    const filename = nextCellFilename;
-    nextCellFilename = null;
-    return originalRunInThisContext.call(vm, code, { ...options, filename });
+/** The display timeout from the environment (PARAMLAB_DISPLAY_TIMEOUT_MS), or the default. */
+export function displayTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = () => undefined): number {
+  const raw = env[DISPLAY_TIMEOUT_ENV];
+  if (raw === undefined || raw === "") return DEFAULT_DISPLAY_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!(ms > 0)) {
+    warn(`${DISPLAY_TIMEOUT_ENV}=${JSON.stringify(raw)} is not a positive number of milliseconds; using ${DEFAULT_DISPLAY_TIMEOUT_MS}`);
+    return DEFAULT_DISPLAY_TIMEOUT_MS;
   }
-  return originalRunInThisContext.call(vm, code, options);
-} as typeof vm.runInThisContext;
+  return ms;
+}
+
+/** The warning shown when a result's or display's bundle does not arrive in time. */
+export function displayTimeoutWarning(what: string, ms: number): string {
+  return `${what} did not arrive within ${+(ms / 1000).toFixed(3)} s; showing its text instead (set ${DISPLAY_TIMEOUT_ENV} or call jupyter.setDisplayTimeout(ms) to wait longer)`;
+}
 
 function utf16Offset(text: string, codePoints: number): number {
   let units = 0;
@@ -73,67 +98,45 @@ function codePointOffset(text: string, units: number): number {
 export class Session {
   readonly cwd: string;
   private readonly log: (line: string) => void;
+  private readonly warn: (line: string) => void;
   private readonly preload: boolean;
   private ts!: typeof TS;
-  private executor: Executor | null = null;
-  private convs: (ConverterSet & { created: Converter[] }) | null = null;
+  private tslab: TslabExecutor | null = null;
+  /** Why the kernel cannot run cells (a broken tslab private API), or null. */
+  private broken: Error | null = null;
   private readonly cells = new Map<number, CellRecord>();
-  private lastConverted: { output?: string; lastExpressionVar?: string; declOutput?: string } = {};
-  /** Declarations to adopt through the next convert of KEEP_DECLARATIONS (see adoptDeclarations). */
-  private adopt: string | null = null;
   private captured: { value: unknown; hasValue: boolean; errors: unknown[][] } = { value: undefined, hasValue: false, errors: [] };
   private rejectWait: ((e: Error) => void) | null = null;
   /** Names imported into every cell, or [] before warm-up / when preload is off. */
   preloaded: string[] = [];
+  /** How a cell's `input()` and `clearOutput()` reach the notebook; null outside a kernel (they then fail). */
+  frontend: Frontend | null = null;
+  /** How long a result's bundle may take (ms); the kernel keeps it equal to the library's display timeout. */
+  displayTimeoutMs = DEFAULT_DISPLAY_TIMEOUT_MS;
 
   constructor(opts: SessionOptions = {}) {
     this.cwd = path.resolve(opts.cwd ?? process.cwd());
     this.preload = opts.preload ?? true;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.warn = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
-  /** Creates the compiler (hundreds of ms) and imports the library; idempotent. */
+  /** Creates the compiler (hundreds of ms) and imports the library; idempotent. Throws if tslab is incompatible. */
   warm(): void {
-    if (this.executor) return;
+    if (this.broken) throw this.broken;
+    if (this.tslab) return;
+    try {
+      selfCheck();
+    } catch (err) {
+      this.broken = err as Error;
+      this.log((err as Error).message);
+      throw err;
+    }
     hookRuntimeResolution();
     // The compiler is 10 MB of JavaScript: load it through a V8 code cache (saved once warm).
     this.ts = requireWithCodeCache(require.resolve("@tslab/typescript-for-tslab")) as typeof TS;
     hookTypeResolution(this.ts.sys as never, this.cwd);
-    const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
-    const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
-    const created: Converter[] = [];
-    const record = (conv: Converter): Converter => {
-      created.push(conv);
-      const convert = conv.convert.bind(conv);
-      conv.convert = (prevDecl, src) => {
-        if (src === KEEP_DECLARATIONS && this.adopt !== null) {
-          // No output: the executor just takes these declarations as the new previous ones.
-          const declOutput = this.adopt;
-          this.adopt = null;
-          return { diagnostics: [], declOutput };
-        }
-        const r = convert(prevDecl, src);
-        this.lastConverted = { output: r.output, lastExpressionVar: r.lastExpressionVar, declOutput: r.declOutput };
-        return r;
-      };
-      return conv;
-    };
-    let node: Converter | undefined;
-    let browser: Converter | undefined;
-    this.convs = {
-      created,
-      get node() {
-        return (node ??= record(createConverter({ isJS: false, isBrowser: false })));
-      },
-      get browser() {
-        return (browser ??= record(createConverter({ isJS: false, isBrowser: true })));
-      },
-      close() {
-        for (const c of created) c.close();
-      },
-    };
-    this.convs.node; // The expensive part: lib.es2022 and @types parsed here.
-    this.executor = createExecutor(this.cwd, this.convs, {
+    this.tslab = createTslabExecutor(this.cwd, {
       log: (value: unknown) => {
         this.captured.value = value;
         this.captured.hasValue = true;
@@ -149,7 +152,7 @@ export class Session {
   private runPreload(): void {
     let names: string[];
     try {
-      names = exportedNames(this.ts);
+      names = preloadNames(this.ts);
     } catch (err) {
       this.log(`paramlab kernel: could not list the library's exports: ${(err as Error).message}`);
       return;
@@ -160,13 +163,14 @@ export class Session {
     }
     // Types: the import becomes the cells' previous declarations directly, without compiling or
     // running a cell (the first real cell type-checks against it).
-    this.adopt = `import { ${names.join(", ")} } from "${PACKAGE_NAME}";\n`;
-    void this.executor!.execute(KEEP_DECLARATIONS);
-    this.adopt = null;
+    this.tslab!.adoptDeclarations(preloadDeclarations(names));
     // Values: cells read previous names as `exports.name` (tslab); the library loads on first use.
     // The getters sit on the prototype of tslab's exports object, so a cell's own `const nn = ...`
-    // simply shadows them.
+    // simply shadows them; the setters let `import { nn } from "paramlab"` (which tslab turns
+    // into an assignment) define the cell's own binding.
     const lazy: Record<string, unknown> = {};
+    const own = (target: object, name: string, value: unknown) =>
+      Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: true });
     for (const name of names) {
       Object.defineProperty(lazy, name, {
         configurable: true,
@@ -174,11 +178,39 @@ export class Session {
           const lib = require(LIBRARY_JS) as Record<string, unknown>;
           return lib[name];
         },
+        set(this: object, value: unknown) {
+          own(this, name, value);
+        },
       });
     }
-    Object.setPrototypeOf(this.executor!.locals, lazy);
-    this.preloaded = names;
+    const kernelNames: Record<string, unknown> = { input: this.input, clearOutput: this.clearOutput };
+    for (const [name, value] of Object.entries(kernelNames)) {
+      Object.defineProperty(lazy, name, {
+        configurable: true,
+        get: () => value,
+        set(this: object, v: unknown) {
+          own(this, name, v);
+        },
+      });
+    }
+    setLocalsPrototype(this.tslab!.executor, lazy);
+    this.preloaded = [...names, ...KERNEL_NAMES];
   }
+
+  /** `input(prompt)` as cells see it: a line from the frontend (input_request), or a clear error. */
+  private readonly input = (prompt: unknown = "", options: { password?: unknown } = {}): Promise<string> => {
+    if (typeof prompt !== "string") return Promise.reject(new TypeError(`input() expects a prompt string, got ${typeof prompt}`));
+    if (options === null || typeof options !== "object") return Promise.reject(new TypeError(`input() options must be an object like { password: true }, got ${options === null ? "null" : typeof options}`));
+    if (!this.frontend) return Promise.reject(new Error("input() needs a Jupyter frontend: this session is not running in a kernel"));
+    return this.frontend.input(prompt, { password: options.password === true });
+  };
+
+  /** `clearOutput()` as cells see it (IPython's clear_output). */
+  private readonly clearOutput = (options: { wait?: unknown } = {}): void => {
+    if (options === null || typeof options !== "object") throw new TypeError(`clearOutput() options must be an object like { wait: true }, got ${options === null ? "null" : typeof options}`);
+    if (!this.frontend) throw new Error("clearOutput() needs a Jupyter frontend: this session is not running in a kernel");
+    this.frontend.clearOutput(options.wait === true);
+  };
 
   /** Whether the cell's last statement is an expression ending in `;` (IPython's silencing). */
   private silenced(code: string): boolean {
@@ -190,23 +222,27 @@ export class Session {
 
   /** Runs one cell; never throws. `count` names the cell in tracebacks. */
   async execute(code: string, count: number): Promise<ExecuteOutcome> {
-    this.warm();
-    const executor = this.executor!;
+    try {
+      this.warm();
+    } catch (err) {
+      return { status: "error", error: this.errorOf(err) };
+    }
+    const tslab = this.tslab!;
+    const executor = tslab.executor;
     this.captured = { value: undefined, hasValue: false, errors: [] };
-    this.lastConverted = {};
-    const filename = cellFilename(count);
-    nextCellFilename = filename;
+    tslab.lastConverted = {};
+    nameNextCell(cellFilename(count));
     let ok: boolean;
     try {
       const running = executor.execute(code);
-      nextCellFilename = null;
-      if (this.lastConverted.output !== undefined) {
-        this.cells.set(count, { count, source: code, js: this.lastConverted.output });
+      nameNextCell(null);
+      if (tslab.lastConverted.output !== undefined) {
+        this.cells.set(count, { count, source: code, js: tslab.lastConverted.output });
       }
       ok = await running;
     } catch (err) {
-      nextCellFilename = null;
-      return { status: "error", error: runtimeError(err, this.cells) };
+      nameNextCell(null);
+      return { status: "error", error: this.errorOf(err) };
     }
     if (!ok) {
       const error = this.failure(code, count);
@@ -220,7 +256,7 @@ export class Session {
     }
     let value: unknown = this.captured.value;
     let has = this.captured.hasValue;
-    const lastVar = this.lastConverted.lastExpressionVar;
+    const lastVar = tslab.lastConverted.lastExpressionVar;
     if (!has && lastVar && executor.locals[lastVar] === null) {
       // tslab drops a null last value; show it like any other.
       delete executor.locals[lastVar];
@@ -233,19 +269,57 @@ export class Session {
         value = await this.interruptible(Promise.resolve(value as PromiseLike<unknown>));
       }
       if (value === undefined) return { status: "ok" };
-      // Primitives before the library has loaded: the library's plainText rule (util.inspect
-      // without colours, strings as they are) without loading it for `1 + 1`.
+      // Strings are quoted, as Node's REPL and Deno show them: the string "42" is not the number 42.
+      if (typeof value === "string") {
+        return { status: "ok", result: { data: { "text/plain": inspect(value, { colors: false, breakLength: Infinity, maxStringLength: Infinity }) } } };
+      }
+      // Other primitives before the library has loaded: the library's plainText rule (util.inspect
+      // without colours) without loading it for `1 + 1`.
       const lib = loadedLibrary();
       if (!lib && (typeof value !== "object" || value === null) && typeof value !== "function") {
-        const text = typeof value === "string" ? value : inspect(value, { colors: false, depth: 4, maxArrayLength: 50, breakLength: 100 });
-        return { status: "ok", result: { data: { "text/plain": text } } };
+        return { status: "ok", result: { data: { "text/plain": inspect(value, { colors: false, depth: 4, maxArrayLength: 50, breakLength: 100 }) } } };
       }
-      const { toMimeBundle } = lib ?? (require("../lib/index.js") as typeof import("../lib/index.js"));
-      const result = await this.interruptible(Promise.resolve(toMimeBundle(value)));
+      const { jupyter } = lib ?? (require(LIBRARY_JS) as typeof import("../lib/index.js"));
+      const bundle = jupyter.toMimeBundle(value);
+      const result = bundle instanceof Promise ? await this.interruptible(this.withTimeout(bundle, value)) : bundle;
       return { status: "ok", result };
     } catch (err) {
-      return { status: "error", error: runtimeError(err, this.cells) };
+      return { status: "error", error: this.errorOf(err) };
     }
+  }
+
+  /** A result bundle that does not arrive in time becomes its text, with a warning. */
+  private withTimeout(bundle: Promise<MimeBundle>, value: unknown): Promise<MimeBundle> {
+    // The library's timeout, which a cell may have changed (jupyter.setDisplayTimeout).
+    const ms = loadedLibrary()?.jupyter.getDisplayTimeout() ?? this.displayTimeoutMs;
+    if (!Number.isFinite(ms)) return bundle;
+    return new Promise<MimeBundle>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.warn(displayTimeoutWarning("The result's display", ms));
+        let text: string;
+        try {
+          text = inspect(value, { colors: false, depth: 2 });
+        } catch {
+          text = Object.prototype.toString.call(value);
+        }
+        resolve({ data: { "text/plain": text } });
+      }, ms);
+      bundle.then(
+        (b) => {
+          clearTimeout(timer);
+          resolve(b);
+        },
+        (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** Any thrown value as a valid Jupyter error, with frames in cells pointing at cell lines. */
+  errorOf(value: unknown): KernelError {
+    return runtimeError(value, this.cells);
   }
 
   /**
@@ -254,10 +328,9 @@ export class Session {
    * so later cells could not use them. Keep them.
    */
   private adoptDeclarations(): void {
-    if (this.lastConverted.declOutput === undefined) return;
-    this.adopt = this.lastConverted.declOutput;
-    void this.executor!.execute(KEEP_DECLARATIONS);
-    this.adopt = null;
+    const decl = this.tslab!.lastConverted.declOutput;
+    if (decl === undefined) return;
+    this.tslab!.adoptDeclarations(decl);
   }
 
   private interruptible<T>(p: Promise<T>): Promise<T> {
@@ -273,35 +346,33 @@ export class Session {
     const diags: CellDiagnostic[] = [];
     let thrown: { value: unknown } | null = null;
     for (const args of this.captured.errors) {
-      if (args[0] === DIAGNOSTIC_FORMAT && args.length === 5) {
-        const file = String(args[1]).trim();
-        diags.push({ fileName: file || undefined, line: Number(args[2]), column: Number(args[3]), message: String(args[4]) });
-      } else if (!thrown) {
-        thrown = { value: args[0] };
-      }
+      const e = parseConsoleError(args);
+      if (e.kind === "diagnostic") diags.push({ fileName: e.fileName, line: e.line, column: e.column, message: e.message });
+      else if (!thrown) thrown = { value: e.value };
     }
     if (diags.length) return compileError(diags, count, code);
     if (thrown) {
       const v = thrown.value;
-      if (v instanceof Error && (v as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
-        return runtimeError(Object.assign(new Interrupted(), { stack: v.stack?.replace(/^.*\n/, "KeyboardInterrupt\n") }), this.cells);
+      if (isError(v) && safeGet(v, "code") === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+        const stack = safeGet(v, "stack");
+        return this.errorOf(Object.assign(new Interrupted(), { stack: typeof stack === "string" ? stack.replace(/^.*\n/, "KeyboardInterrupt\n") : undefined }));
       }
-      if (v instanceof Error && v.message === "Interrupted asynchronously") return runtimeError(new Interrupted(), this.cells);
-      return runtimeError(v, this.cells);
+      if (isError(v) && safeGet(v, "message") === "Interrupted asynchronously") return this.errorOf(new Interrupted());
+      return this.errorOf(v);
     }
     return { ename: "Error", evalue: "the cell failed without an error message", traceback: ["Error: the cell failed without an error message"] };
   }
 
   /** Stops awaited Promises of the running cell (blocking code is stopped by SIGINT itself). */
   interrupt(): void {
-    this.executor?.interrupt();
+    this.tslab?.executor.interrupt();
     this.rejectWait?.(new Interrupted());
   }
 
   complete(code: string, cursorPos: number): { matches: string[]; cursor_start: number; cursor_end: number; types: { start: number; end: number; text: string; type: string }[] } {
     this.warm();
     const pos = utf16Offset(code, cursorPos);
-    const info: CompletionInfo = this.executor!.complete(code, pos);
+    const info: CompletionInfo = this.tslab!.executor.complete(code, pos);
     const kinds = new Map<string, string>();
     for (const e of info.original?.entries ?? []) if (!kinds.has(e.name)) kinds.set(e.name, e.kind);
     const start = codePointOffset(code, info.start);
@@ -314,12 +385,27 @@ export class Session {
     };
   }
 
-  /** Hover documentation at the cursor: signature, doc comment and tags. */
+  /**
+   * Hover documentation at the cursor: signature, doc comment and tags. Inside a call's
+   * parentheses (`new optim.Adam(` or `f(a, `) where nothing is under the cursor, the callee's.
+   */
   inspect(code: string, cursorPos: number): { found: boolean; text: string; markdown: string } {
     this.warm();
-    const info = this.executor!.inspect(code, utf16Offset(code, cursorPos));
+    const executor = this.tslab!.executor;
+    const pos = utf16Offset(code, cursorPos);
+    let info = executor.inspect(code, pos);
+    if (!info) {
+      const callee = this.calleeAt(code, pos);
+      if (callee !== null) {
+        info = executor.inspect(code, callee.at);
+        if (info && !info.documentation?.length) {
+          // `new Adam(` shows the constructor, whose docs are the class's: ask for those alone.
+          const alone = executor.inspect(callee.text, callee.text.length - 1);
+          if (alone?.documentation?.length) info = { ...info, documentation: alone.documentation, tags: info.tags?.length ? info.tags : alone.tags };
+        }
+      }
+    }
     if (!info) return { found: false, text: "", markdown: "" };
-    const { printQuickInfo } = require("tslab/dist/inspect") as typeof import("tslab/dist/inspect");
     const text = printQuickInfo(info);
     const signature = (info.displayParts ?? []).map((p) => p.text).join("");
     const docs = (info.documentation ?? []).map((d) => d.text).join("\n");
@@ -330,13 +416,55 @@ export class Session {
     return { found: true, text, markdown };
   }
 
-  isComplete(code: string): { status: "complete" | "incomplete"; indent?: string } {
-    const { isCompleteCode } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
+  /** The callee of the innermost call or `new` whose argument list holds `pos`: its name's position and its text. */
+  private calleeAt(code: string, pos: number): { at: number; text: string } | null {
+    const ts = this.ts;
+    const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    let best: TS.CallExpression | TS.NewExpression | null = null;
+    // An unfinished call (`f(a, `) ends before the blanks the cursor may stand after.
+    const reach = (node: TS.Node): number => node.end + (/^\s*/.exec(code.slice(node.end))?.[0].length ?? 0);
+    const visit = (node: TS.Node): void => {
+      if (pos < node.getFullStart() || pos > reach(node)) return;
+      if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) {
+        const open = node.arguments.pos; // just after "("
+        const closed = code[node.end - 1] === ")" && node.end > open;
+        if (pos >= open && (closed ? pos < node.end : true)) best = node;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    if (!best) return null;
+    const expression: TS.Node = (best as TS.CallExpression | TS.NewExpression).expression;
+    const name = ts.isPropertyAccessExpression(expression) ? expression.name : expression;
+    return { at: Math.max(name.end - 1, name.getStart(sf)), text: code.slice(expression.getStart(sf), expression.end) };
+  }
+
+  /** Whether a cell is ready to run: incomplete (more lines expected), invalid (a syntax error), or complete. */
+  isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
     const r = isCompleteCode(code);
-    return r.completed ? { status: "complete" } : { status: "incomplete", indent: r.indent ?? "" };
+    if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
+    this.warm();
+    const { diagnostics } = this.ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { target: this.ts.ScriptTarget.ES2022, module: this.ts.ModuleKind.ESNext } });
+    return diagnostics && diagnostics.length > 0 ? { status: "invalid" } : { status: "complete" };
   }
 
   close(): void {
-    this.convs?.close();
+    this.tslab?.close();
+  }
+}
+
+function isError(v: unknown): boolean {
+  try {
+    return v instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+function safeGet(v: unknown, key: string): unknown {
+  try {
+    return (v as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
   }
 }

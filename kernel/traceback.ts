@@ -74,21 +74,58 @@ export function sourceExcerpt(source: string, line: number, column?: number): st
   return out;
 }
 
-function errorName(err: unknown): string {
-  if (err instanceof Error) {
-    const ctor = (err as { constructor?: { name?: string } }).constructor?.name;
-    return err.name && err.name !== "Error" ? err.name : ctor || "Error";
+/** `fn()`, or `fallback` if it throws (getters, Proxy traps and revoked Proxies all can). */
+function attempt<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
   }
+}
+
+/** Text of any value for an error message: a string as it is, anything else inspected. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return value;
+  return attempt(() => inspect(value, { colors: false, depth: 2, breakLength: Infinity }), attempt(() => Object.prototype.toString.call(value), "<unprintable value>"));
+}
+
+function isError(err: unknown): err is Error {
+  return attempt(() => err instanceof Error, false);
+}
+
+/** A name for the thrown value: the error's `name` when it is usable, else its class. */
+function errorName(err: unknown): string {
   if (err === null) return "null";
-  return typeof err === "object" ? (err as object).constructor?.name ?? "Object" : typeof err;
+  if (typeof err !== "object" && typeof err !== "function") return typeof err;
+  const ctor = attempt(() => {
+    const name = (err as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  }, undefined);
+  if (!isError(err)) return ctor ?? "Object";
+  const name = attempt(() => (err as { name?: unknown }).name, undefined);
+  if (typeof name === "string" && name !== "" && name !== "Error") return name;
+  if (typeof name === "number" || typeof name === "boolean" || typeof name === "bigint") return String(name);
+  return ctor ?? "Error";
+}
+
+const GETTER_THREW = Symbol("getter threw");
+
+/** The message of the thrown value, always a string. */
+function errorValue(err: unknown): string {
+  if (!isError(err)) return describe(err);
+  const message = attempt<unknown>(() => (err as { message?: unknown }).message, GETTER_THREW);
+  if (message === GETTER_THREW) return "(the error's message getter threw)";
+  if (message === undefined) return "";
+  return describe(message);
 }
 
 /** The error of a runtime exception, with frames inside cells mapped to cell lines. */
 export function runtimeError(err: unknown, cells: Map<number, CellRecord>): KernelError {
-  const ename = errorName(err);
-  const evalue = err instanceof Error ? err.message : typeof err === "string" ? err : inspect(err, { colors: false, depth: 2 });
+  const ename = attempt(() => errorName(err), "Error");
+  const evalue = attempt(() => errorValue(err), "<unprintable value>");
   const traceback: string[] = [`${ename}: ${evalue}`];
-  const stack = err instanceof Error && typeof err.stack === "string" ? err.stack.split("\n") : [];
+  const rawStack = isError(err) ? attempt(() => (err as { stack?: unknown }).stack, undefined) : undefined;
+  const stack = typeof rawStack === "string" ? rawStack.split("\n") : [];
   let shownCell = false;
   let lastShown = "";
   const rest: string[] = [];
@@ -114,7 +151,7 @@ export function runtimeError(err: unknown, cells: Map<number, CellRecord>): Kern
     }
   }
   if (rest.length) traceback.push("", ...rest.map((f) => f.trimEnd()));
-  if (!shownCell && traceback.length === 1 && !(err instanceof Error)) {
+  if (!shownCell && traceback.length === 1 && !isError(err)) {
     traceback.push("(a non-Error value was thrown)");
   }
   return { ename, evalue, traceback };

@@ -98,8 +98,8 @@ function normalise(value: unknown, raw: unknown, via: string): MimeBundle {
   return bundle;
 }
 
-function fallback(value: unknown, via: string, err: unknown): MimeBundle {
-  process.emitWarning(`${via} failed (${err instanceof Error ? err.message : String(err)}); showing text instead`);
+function fallback(value: unknown, via: string, err: unknown, quiet = false): MimeBundle {
+  if (!quiet) process.emitWarning(`${via} failed (${err instanceof Error ? err.message : String(err)}); showing text instead`);
   let text: string;
   try {
     text = plainText(value);
@@ -192,6 +192,49 @@ export function toMimeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
   return normalise(value, raw, via);
 }
 
+/** How long an asynchronous bundle may take before display() sends its text instead (ms). */
+let displayTimeoutMs = 10_000;
+
+/**
+ * Sets how long `display()` waits for a bundle that renders asynchronously (a plot's PNG) before
+ * it sends the value's text instead, with a warning (default 10 s; `Infinity` waits forever).
+ * Later displays are never held up longer than this by one that does not finish.
+ *
+ * @example
+ * jupyter.setDisplayTimeout(60_000); // a huge chart on a slow machine
+ */
+export function setDisplayTimeout(ms: number): void {
+  if (typeof ms !== "number" || !(ms > 0)) {
+    throw new RangeError(`setDisplayTimeout() expects a positive number of milliseconds (or Infinity), got ${inspect(ms)}`);
+  }
+  displayTimeoutMs = ms;
+}
+
+/** The display timeout in milliseconds (see setDisplayTimeout). */
+export function getDisplayTimeout(): number {
+  return displayTimeoutMs;
+}
+
+/** `bundle`, or the value's text with a warning if it has not arrived after the display timeout. */
+function settleInTime(value: unknown, bundle: Promise<MimeBundle>): Promise<MimeBundle> {
+  const ms = displayTimeoutMs;
+  if (!Number.isFinite(ms)) return bundle;
+  return new Promise<MimeBundle>((resolve) => {
+    const timer = setTimeout(() => {
+      const fallbackBundle = fallback(value, "display()", new Error("no bundle"), true);
+      process.emitWarning(
+        `display(): the output did not arrive within ${+(ms / 1000).toFixed(3)} s; showing its text instead ` +
+          "(set PARAMLAB_DISPLAY_TIMEOUT_MS or call jupyter.setDisplayTimeout(ms) to wait longer)",
+      );
+      resolve(fallbackBundle);
+    }, ms);
+    bundle.then((b) => {
+      clearTimeout(timer);
+      resolve(b);
+    });
+  });
+}
+
 let sink: DisplaySink | null = null;
 /** Displays in flight, chained so that outputs keep their order even when bundles are async. */
 let queue: Promise<void> = Promise.resolve();
@@ -249,7 +292,8 @@ function enqueue(value: unknown, opts: { displayId?: string; update: boolean }):
     if (isPromiseLike(sent)) track(Promise.resolve(sent));
     return;
   }
-  track(queue.then(() => bundle).then((b) => send(b, opts)));
+  const ready = isPromiseLike(bundle) ? settleInTime(value, bundle) : bundle;
+  track(queue.then(() => ready).then((b) => send(b, opts)));
 }
 
 function track(p: Promise<unknown>): void {

@@ -1,4 +1,4 @@
-export { Tensor, tensor, zeros, ones, full, zerosLike, sameShape, formatShape } from "./tensor.js";
+export { Tensor, tensor, zeros, ones, full, zerosLike } from "./tensor.js";
 export type { DType, NestedArray } from "./tensor.js";
 export { Generator, defaultGenerator, manualSeed, initialSeed, seed, getRngState, setRngState } from "./random.js";
 export type { GeneratorState, RandomOptions } from "./random.js";

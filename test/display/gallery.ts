@@ -5,15 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import {
-  compareSchedules,
-  describeParamGroups,
-  nn,
-  optim,
-  summary,
-  toMimeBundle,
-  type MimeBundle,
-} from "../../lib/index.js";
+import { compareSchedules, describeParamGroups, nn, optim, summary, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import type { Shot } from "./screenshot.js";
 
 const root = join(__dirname, "..", "..");

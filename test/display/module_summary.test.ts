@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nn, summary, toMimeBundle, type MimeBundle } from "../../lib/index.js";
+import { nn, summary, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { parseHtml, textOf } from "./helpers.js";
 
 class MyModel extends nn.Module {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nn, optim, toMimeBundle, zeros, type MimeBundle } from "../../lib/index.js";
+import { nn, optim, zeros, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { optimizerText, optimizerView } from "../../lib/display/optimizer_table.js";
 import { parseHtml, rowText, textOf } from "./helpers.js";
 

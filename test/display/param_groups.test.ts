@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { describeParamGroups, nn, optim, toMimeBundle, visualizeOptimizerParamGroups, zeros, type MimeBundle } from "../../lib/index.js";
+import { describeParamGroups, nn, optim, visualizeOptimizerParamGroups, zeros, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { captureStdout, parseHtml, textOf } from "./helpers.js";
 
 /** The seed tutorial's demo: Sequential(Linear(4,3), Linear(3,2), Linear(2,1)), Adam, batch-size rule. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DISPLAY_METADATA, JUPYTER_DISPLAY, nn, optim, toMimeBundle, zeros } from "../../lib/index.js";
+import { nn, optim, zeros } from "../../lib/index.js";
+import { DISPLAY_METADATA, JUPYTER_DISPLAY, toMimeBundle } from "../../lib/display/jupyter.js";
 
 const $display = Symbol.for("Jupyter.display");
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareSchedules, nn, optim, plotSchedule, toMimeBundle, VEGALITE_MIME, zeros, type MimeBundle } from "../../lib/index.js";
+import { compareSchedules, nn, optim, plotSchedule, zeros, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle, VEGALITE_MIME } from "../../lib/display/jupyter.js";
 import type { ScheduleTrace } from "../../lib/optim/lr_scheduler/trace.js";
 import { pngSize, vegaLite56Warnings, vegaLiteSchemaErrors } from "./helpers.js";
 

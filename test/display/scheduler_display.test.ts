@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nn, optim, previewSchedule, previewTrace, toMimeBundle, zeros } from "../../lib/index.js";
+import { nn, optim, previewSchedule, previewTrace, zeros } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { parseHtml, pngSize } from "./helpers.js";
 
 function sgd(): optim.SGD {

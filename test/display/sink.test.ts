@@ -5,7 +5,9 @@ import {
   display,
   flushDisplays,
   mediaBundle,
+  getDisplayTimeout,
   setDisplaySink,
+  setDisplayTimeout,
   toMimeBundle,
   type MimeBundle,
 } from "../../lib/display/sink.js";
@@ -100,6 +102,44 @@ describe("display", () => {
     assert.equal(sent.length, 0);
     await flushDisplays();
     assert.deepEqual(sent.map((s) => s.bundle.data["text/plain"]), ["slow", "fast"]);
+  });
+
+  it("a bundle that never resolves is sent as text after the display timeout, and later displays follow", async () => {
+    const sent = capture();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    const before = getDisplayTimeout();
+    setDisplayTimeout(50);
+    try {
+      class Stuck {
+        [$display]() {
+          return new Promise(() => {});
+        }
+      }
+      display(new Stuck());
+      display("after");
+      const started = Date.now();
+      await flushDisplays();
+      assert.ok(Date.now() - started < 2000);
+      assert.equal(sent.length, 2);
+      assert.equal(sent[0].bundle.data["text/plain"], "Stuck {}");
+      assert.equal(sent[1].bundle.data["text/plain"], "after");
+      await new Promise((r) => setImmediate(r));
+      assert.ok(warnings.some((w) => /did not arrive within 0\.05 s/.test(w)), JSON.stringify(warnings));
+    } finally {
+      setDisplayTimeout(before);
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("setDisplayTimeout takes a positive number of milliseconds or Infinity", () => {
+    const before = getDisplayTimeout();
+    assert.equal(before, 10_000);
+    for (const bad of [0, -1, Number.NaN, "100" as unknown as number]) assert.throws(() => setDisplayTimeout(bad), RangeError);
+    setDisplayTimeout(Infinity);
+    assert.equal(getDisplayTimeout(), Infinity);
+    setDisplayTimeout(before);
   });
 
   it("rejects update without an id", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nn, tensor, toMimeBundle, type MimeBundle } from "../../lib/index.js";
+import { nn, tensor, type MimeBundle } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { tensorHeadline, tensorStats, valuePreview } from "../../lib/display/tensor_display.js";
 import { parseHtml, textOf } from "./helpers.js";
 

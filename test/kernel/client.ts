@@ -39,6 +39,8 @@ type Waiter = { match: (m: Message) => boolean; resolve: (m: Message) => void };
 export class KernelClient {
   readonly iopubLog: Message[] = [];
   readonly shellLog: Message[] = [];
+  /** input_requests the kernel sent on the stdin channel. */
+  readonly stdinLog: Message[] = [];
   stderr = "";
   private waiters: Waiter[] = [];
   private readonly session = randomUUID();
@@ -51,6 +53,7 @@ export class KernelClient {
     readonly shell: zmq.Dealer,
     readonly control: zmq.Dealer,
     readonly iopub: zmq.Subscriber,
+    readonly stdin: zmq.Dealer,
     readonly hbAddr: string,
     readonly tmp: string,
   ) {}
@@ -65,20 +68,50 @@ export class KernelClient {
     fs.writeFileSync(file, JSON.stringify(conn));
     const argv = [...(opts.argv ?? PARAMLAB_ARGV), file];
     const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd ?? tmp, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    const shell = new zmq.Dealer({ linger: 0, routingId: `shell-${randomUUID()}` });
+    // One identity on shell and stdin, as jupyter_client does: the kernel sends input_request to
+    // the identity of the shell request that asked for input.
+    const routingId = `client-${randomUUID()}`;
+    const shell = new zmq.Dealer({ linger: 0, routingId });
+    const stdin = new zmq.Dealer({ linger: 0, routingId });
     const control = new zmq.Dealer({ linger: 0 });
     const iopub = new zmq.Subscriber({ linger: 0 });
     shell.connect(`tcp://127.0.0.1:${ports.shell_port}`);
     control.connect(`tcp://127.0.0.1:${ports.control_port}`);
     iopub.connect(`tcp://127.0.0.1:${ports.iopub_port}`);
+    stdin.connect(`tcp://127.0.0.1:${ports.stdin_port}`);
     iopub.subscribe();
-    const client = new KernelClient(child, file, new Signer(key), shell, control, iopub, `tcp://127.0.0.1:${ports.hb_port}`, tmp);
+    const client = new KernelClient(child, file, new Signer(key), shell, control, iopub, stdin, `tcp://127.0.0.1:${ports.hb_port}`, tmp);
     child.stderr!.on("data", (d: Buffer) => (client.stderr += d.toString()));
     child.stdout!.on("data", (d: Buffer) => (client.stderr += d.toString()));
     void client.pump(iopub, client.iopubLog);
     void client.pump(shell, client.shellLog);
     void client.pump(control, client.shellLog);
+    void client.pump(stdin, client.stdinLog);
     return client;
+  }
+
+  /** Answers an input_request on the stdin channel. */
+  async inputReply(request: Message, value: string): Promise<void> {
+    const msg = this.message("input_reply", { value });
+    msg.parent_header = request.header;
+    await this.stdin.send(encode(msg, this.signer));
+  }
+
+  /**
+   * Spawns a kernel and waits until it is ready, trying again on fresh ports when one was taken
+   * between choosing it and the kernel binding it ("Address already in use").
+   */
+  static async started(opts: SpawnOptions = {}, attempts = 3): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      const k = await KernelClient.spawn(opts);
+      try {
+        await k.ready();
+        return k;
+      } catch (err) {
+        await k.close();
+        if (attempt >= attempts || !/Address already in use|EADDRINUSE/.test(k.stderr)) throw err;
+      }
+    }
   }
 
   private async pump(sock: zmq.Dealer | zmq.Subscriber, log: Message[]): Promise<void> {
@@ -100,7 +133,7 @@ export class KernelClient {
 
   /** Resolves with the first message (seen already or later) matching `match`. */
   waitFor(match: (m: Message) => boolean, timeoutMs = 30_000, what = "message"): Promise<Message> {
-    const seen = [...this.shellLog, ...this.iopubLog].find(match);
+    const seen = [...this.shellLog, ...this.iopubLog, ...this.stdinLog].find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -143,15 +176,22 @@ export class KernelClient {
   /** Waits until the kernel answers kernel_info and iopub is connected (no lost first outputs). */
   async ready(timeoutMs = 60_000): Promise<Message> {
     const deadline = Date.now() + timeoutMs;
+    const exited = new Promise<never>((_, reject) => {
+      const fail = () => reject(new Error(`the kernel exited before it was ready; stderr:\n${this.stderr}`));
+      if (this.child.exitCode !== null || this.child.signalCode !== null) fail();
+      else this.child.once("exit", fail);
+    });
+    exited.catch(() => undefined);
     for (;;) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) await exited;
       const id = await this.send(this.message("kernel_info_request", {}));
       try {
-        const reply = await this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "kernel_info_reply", Math.min(20_000, deadline - Date.now()));
+        const reply = await Promise.race([exited, this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "kernel_info_reply", Math.min(20_000, deadline - Date.now()))]);
         // The idle status for this request proves the iopub subscription is live.
         const idle = await this.waitFor((m) => m.parent_header.msg_id === id && m.header.msg_type === "status" && m.content.execution_state === "idle", 500).catch(() => null);
         if (idle) return reply;
       } catch (err) {
-        if (Date.now() > deadline) throw err;
+        if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) throw err;
       }
       if (Date.now() > deadline) throw new Error(`kernel not ready in ${timeoutMs} ms; stderr:\n${this.stderr}`);
     }
@@ -184,7 +224,7 @@ export class KernelClient {
       await exited;
       clearTimeout(timer);
     }
-    for (const s of [this.shell, this.control, this.iopub]) s.close();
+    for (const s of [this.shell, this.control, this.iopub, this.stdin]) s.close();
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 }

@@ -114,7 +114,7 @@ describe("paramlab kernel under jupyter server + @jupyterlab/services", { skip, 
     assert.equal(reply.content.status, "error");
     assert.equal((reply.content as KernelMessage.IReplyErrorContent).ename, "KeyboardInterrupt");
     const after = await run(kernel, "before");
-    assert.equal(resultData(after)!["text/plain"], "kept");
+    assert.equal(resultData(after)!["text/plain"], "'kept'");
   });
 
   test("completion and inspection", async () => {
@@ -131,7 +131,7 @@ describe("paramlab kernel under jupyter server + @jupyterlab/services", { skip, 
     await run(kernel, "const beforeRestart = 1;");
     await kernel.restart();
     const gone = await run(kernel, "typeof (globalThis as any).beforeRestart === 'undefined' ? 'fresh' : 'stale'");
-    assert.equal(resultData(gone)!["text/plain"], "fresh");
+    assert.equal(resultData(gone)!["text/plain"], "'fresh'");
     const lib = await run(kernel, "zeros(2).shape");
     assert.equal(resultData(lib)!["text/plain"], "[ 2 ]");
     const redefine = await run(kernel, "const beforeRestart = 2;\nbeforeRestart");

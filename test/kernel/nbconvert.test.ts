@@ -24,7 +24,7 @@ function cells(): Cell[] {
     out.push({ source: `console.log("line ${i}");\nconsole.log("more ${i}");\n${i} * ${i}`, expect: { stream: `line ${i}\nmore ${i}\n`, result: String(i * i) } });
   }
   for (let i = 0; i < 6; i++) {
-    out.push({ source: `for (let j = 0; j < 50; j++) process.stdout.write(String(j % 10));\ndisplay("shown ${i}");\n"done ${i}"`, expect: { stream: "0123456789".repeat(5), displays: 1, result: `done ${i}` } });
+    out.push({ source: `for (let j = 0; j < 50; j++) process.stdout.write(String(j % 10));\ndisplay("shown ${i}");\n"done ${i}"`, expect: { stream: "0123456789".repeat(5), displays: 1, result: `'done ${i}'` } });
   }
   for (let i = 0; i < 4; i++) {
     out.push({ source: `const h${i} = display("0", { display_id: true });\nfor (let s = 1; s <= 3; s++) { await new Promise((r) => setTimeout(r, 2)); h${i}.update(String(s)); }\nconsole.log("updated ${i}")`, expect: { stream: `updated ${i}\n`, displays: 1, updates: true } });

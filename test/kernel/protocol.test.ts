@@ -90,7 +90,7 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     assert.equal(resultText((await k.execute("let q = 3;\nq + 1;")).outputs), undefined);
     assert.equal(resultText((await k.execute("q + 1 // no semicolon")).outputs), "4");
     assert.equal(resultText((await k.execute("null")).outputs), "null");
-    assert.equal(resultText((await k.execute('"text"')).outputs), "text"); // the library's plainText shows strings as they are
+    assert.equal(resultText((await k.execute('"text"')).outputs), "'text'"); // quoted, as Node's REPL shows strings
   });
 
   test("a Promise result is awaited; a rejected one is an error", async () => {
@@ -157,7 +157,7 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     assert.deepEqual(replies.map((r) => r.reply.content.status), ["error", "aborted", "aborted"]);
     for (const r of replies) assertSpecShape(r.reply);
     const later = await k.execute("typeof (globalThis as any).ranAfterError");
-    assert.equal(resultText(later.outputs), "undefined");
+    assert.equal(resultText(later.outputs), "'undefined'");
     // stop_on_error: false runs the queued cells.
     const ids2 = [];
     for (const code of ['throw new Error("again")', "3"]) {
@@ -260,7 +260,7 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
     const about = (id: string) => [...k.shellLog, ...k.iopubLog].filter((m) => m.parent_header.msg_id === id);
     assert.deepEqual(about(forged.header.msg_id), []);
     assert.deepEqual(about(unsigned.header.msg_id), []);
-    assert.equal(resultText((await k.execute("typeof (globalThis as any).pwned")).outputs), "undefined");
+    assert.equal(resultText((await k.execute("typeof (globalThis as any).pwned")).outputs), "'undefined'");
     assert.match(k.stderr, /dropped a message: bad signature/);
     assert.match(k.stderr, /dropped a message: unsigned message/);
   });

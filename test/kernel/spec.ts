@@ -16,6 +16,8 @@ const CONTENT: Record<string, Record<string, Kind>> = {
   display_data: { data: "object", metadata: "object", transient: "object" },
   update_display_data: { data: "object", metadata: "object", transient: "object" },
   error: { ename: "string", evalue: "string", traceback: "array" },
+  clear_output: { wait: "boolean" },
+  input_request: { prompt: "string", password: "boolean" },
   kernel_info_reply: {
     status: "string",
     protocol_version: "string",

@@ -42,3 +42,37 @@ test("compile errors are TSError with every diagnostic located in the cell", () 
   assert.equal(e.evalue, "Type 'string' is not assignable to type 'number'. (line 1, column 7)");
   assert.deepEqual(e.traceback.slice(2), ["Cell In[3], line 1, column 7: Type 'string' is not assignable to type 'number'.", '----> 1 const x: number = "s";', "              ^"]);
 });
+
+test("any thrown value gives string ename / evalue and a traceback of strings, whatever its getters do", () => {
+  const named = (name: unknown) => Object.assign(new Error("x"), { name });
+  const withGetter = (key: string) => {
+    const e = new Error("x");
+    Object.defineProperty(e, key, { get() { throw new Error("getter"); } });
+    return e;
+  };
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const cases: [string, unknown, string, string | RegExp][] = [
+    ["name is an object", named({}), "Error", "x"],
+    ["name is a number", named(7), "7", "x"],
+    ["message is an object", Object.assign(new Error("x"), { message: { a: 1 } }), "Error", "{ a: 1 }"],
+    ["message getter throws", withGetter("message"), "Error", "(the error's message getter threw)"],
+    ["stack getter throws", withGetter("stack"), "Error", "x"],
+    ["name getter throws", withGetter("name"), "Error", "x"],
+    ["a Proxy whose traps throw", new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } }), "Object", /./],
+    ["a revoked Proxy", revoked.proxy, "Object", /./],
+    ["a symbol", Symbol("s"), "symbol", "Symbol(s)"],
+    ["null", null, "null", "null"],
+    ["undefined", undefined, "undefined", "undefined"],
+    ["an object without prototype", Object.create(null), "Object", "[Object: null prototype] {}"],
+  ];
+  for (const [what, value, ename, evalue] of cases) {
+    const e = runtimeError(value, new Map());
+    assert.equal(typeof e.ename, "string", what);
+    assert.equal(typeof e.evalue, "string", what);
+    assert.ok(Array.isArray(e.traceback) && e.traceback.every((l) => typeof l === "string"), what);
+    assert.equal(e.ename, ename, what);
+    if (typeof evalue === "string") assert.equal(e.evalue, evalue, what);
+    else assert.match(e.evalue, evalue, what);
+  }
+});
