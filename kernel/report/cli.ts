@@ -12,6 +12,7 @@ import { readNotebook, writeNotebook, type Notebook } from "./notebook.js";
 import { runNotebook, type NotebookRun } from "./run_notebook.js";
 import { writeTemporaryKernelspec } from "./kernelspec.js";
 import { JupyterServer } from "./server.js";
+import { parseCommandArgs, UsageError, type OptionSpecs } from "../args.js";
 
 export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb|DIR... --out DIR [options]
 
@@ -37,8 +38,6 @@ Examples:
   paramlab report notebooks --out reports --allow-errors --timeout 60
   paramlab report analysis.ipynb --out /tmp/out --server http://127.0.0.1:8888/ --token abc`;
 
-class UsageError extends Error {}
-
 export interface ReportOptions {
   notebooks: string[];
   out: string;
@@ -51,85 +50,51 @@ export interface ReportOptions {
   quiet: boolean;
 }
 
+/** The report's options, for `parseCommandArgs`. */
+const REPORT_OPTIONS = {
+  out: { type: "string", short: "o" },
+  server: { type: "string" },
+  token: { type: "string" },
+  kernel: { type: "string" },
+  timeout: { type: "string" },
+  "allow-errors": { type: "boolean" },
+  "no-execute": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpecs;
+
+/** setTimeout's limit (2^31 - 1 ms): a longer delay fires at once. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Parses `report` arguments; throws UsageError naming what is wrong. Returns undefined for --help. */
 export function parseReportArgs(argv: string[]): ReportOptions | undefined {
-  const opts: ReportOptions = { notebooks: [], out: "", timeoutSeconds: 300, allowErrors: false, execute: true, quiet: false };
-  let out: string | undefined;
-  const valueOf = (flag: string, i: number, inline: string | undefined): [string, number] => {
-    if (inline !== undefined) {
-      if (inline === "") throw new UsageError(`${flag} needs a value`);
-      return [inline, i];
-    }
-    const next = argv[i + 1];
-    if (next === undefined || (next.startsWith("-") && next !== "-")) throw new UsageError(`${flag} needs a value`);
-    return [next, i + 1];
+  const { values, positionals } = parseCommandArgs(argv, REPORT_OPTIONS, true);
+  if (values.help) return undefined;
+  const opts: ReportOptions = {
+    notebooks: positionals,
+    out: "",
+    timeoutSeconds: 300,
+    allowErrors: values["allow-errors"] === true,
+    execute: values["no-execute"] !== true,
+    quiet: values.quiet === true,
   };
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (onlyPositional || !arg.startsWith("-") || arg === "-") {
-      opts.notebooks.push(arg);
-      continue;
-    }
-    if (arg === "--") {
-      onlyPositional = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : undefined;
-    switch (flag) {
-      case "-h":
-      case "--help":
-        return undefined;
-      case "--out":
-      case "-o":
-        [out, i] = valueOf(flag, i, inline);
-        break;
-      case "--server":
-        [opts.server, i] = valueOf(flag, i, inline);
-        break;
-      case "--token":
-        [opts.token, i] = valueOf(flag, i, inline);
-        break;
-      case "--kernel":
-        [opts.kernel, i] = valueOf(flag, i, inline);
-        break;
-      case "--timeout": {
-        let raw: string;
-        [raw, i] = valueOf(flag, i, inline);
-        const seconds = Number(raw);
-        if (!Number.isFinite(seconds) || seconds <= 0) {
-          throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(raw)}`);
-        }
-        opts.timeoutSeconds = seconds;
-        break;
-      }
-      case "--allow-errors":
-        opts.allowErrors = true;
-        break;
-      case "--no-execute":
-        opts.execute = false;
-        break;
-      case "-q":
-      case "--quiet":
-        opts.quiet = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-    }
-    if (inline !== undefined && !["--out", "--server", "--token", "--kernel", "--timeout"].includes(flag)) {
-      throw new UsageError(`${flag} takes no value`);
-    }
+  for (const key of ["server", "token", "kernel"] as const) if (values[key] !== undefined) opts[key] = values[key];
+  if (values.timeout !== undefined) {
+    const raw = values.timeout;
+    const seconds = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+    if (seconds > MAX_TIMEOUT_SECONDS) throw new UsageError(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), got ${JSON.stringify(raw)}`);
+    opts.timeoutSeconds = seconds;
   }
+  const out = values.out;
   if (opts.notebooks.length === 0) throw new UsageError("no notebooks given (expected one or more .ipynb files)");
   if (out === undefined) throw new UsageError("--out DIR is required (the directory for the .ipynb and .html reports)");
   opts.out = out;
   // A directory stands for the notebooks directly inside it, in name order.
   opts.notebooks = opts.notebooks.flatMap((nb) => {
     if (!existsSync(nb) || !statSync(nb).isDirectory()) return [nb];
-    const inside = readdirSync(nb).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
-    if (inside.length === 0) throw new UsageError(`no notebooks (.ipynb) in the directory ${nb}`);
+    const inside = readdirSync(nb).filter((f) => f.endsWith(".ipynb") && !isScratchNotebook(f)).sort();
+    if (inside.length === 0) throw new UsageError(`no notebooks (.ipynb) in the directory ${nb} (scratch notebooks Untitled*.ipynb and checkpoints are skipped)`);
     return inside.map((f) => join(nb, f));
   });
   for (const nb of opts.notebooks) {
@@ -152,18 +117,38 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
   opts.notebooks = [...new Set(opts.notebooks.map((nb) => resolve(nb)))].map((abs) => opts.notebooks.find((nb) => resolve(nb) === abs)!);
   if (opts.token !== undefined && opts.server === undefined) throw new UsageError("--token needs --server URL");
   if (opts.server !== undefined) {
-    try {
-      const url = new URL(opts.server);
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-    } catch {
-      throw new UsageError(`--server must be an http(s) URL such as http://127.0.0.1:8888/, got ${JSON.stringify(opts.server)}`);
-    }
+    opts.server = checkServerUrl(opts.server);
     opts.token ??= process.env.JUPYTER_TOKEN ?? "";
   }
   if (!opts.execute && (opts.server !== undefined || opts.kernel !== undefined)) {
     throw new UsageError("--no-execute does not run a kernel, so it takes no --server / --kernel");
   }
   return opts;
+}
+
+/**
+ * Scratch files a directory argument skips: JupyterLab's new notebooks (Untitled.ipynb,
+ * Untitled1.ipynb, ...), hidden files and checkpoint copies (NAME-checkpoint.ipynb).
+ */
+export function isScratchNotebook(file: string): boolean {
+  return file.startsWith(".") || /^Untitled\d*\.ipynb$/i.test(file) || file.endsWith("-checkpoint.ipynb");
+}
+
+/** An http(s) server URL without credentials, query or fragment (they would break the API paths), ending in "/". */
+export function checkServerUrl(raw: string): string {
+  const expected = `--server must be an http(s) URL such as http://127.0.0.1:8888/, got ${JSON.stringify(raw)}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(expected);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(expected);
+  if (url.username || url.password) throw new UsageError(`--server must not contain a user name or password (pass the token with --token), got ${JSON.stringify(raw)}`);
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) {
+    throw new UsageError(`--server must be the server's base URL without a query or fragment (pass the token with --token), got ${JSON.stringify(raw)}`);
+  }
+  return url.href.endsWith("/") ? url.href : `${url.href}/`;
 }
 
 /** Fails early, naming the server, when it cannot be reached or refuses the token. */

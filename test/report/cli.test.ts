@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseReportArgs, REPORT_USAGE, runReportCli } from "../../kernel/report/cli.js";
+import { ARG_MESSAGES } from "../../kernel/args.js";
+import { MAX_TIMEOUT_SECONDS, parseReportArgs, REPORT_USAGE, runReportCli } from "../../kernel/report/cli.js";
 
 const FIXTURE = join(__dirname, "fixtures", "sample.ipynb");
 
@@ -15,20 +16,37 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   return { code, out, err };
 }
 
+const REPORT_FLAGS = ["--out/-o", "--server", "--token", "--kernel", "--timeout", "--allow-errors", "--no-execute", "--quiet/-q", "--help/-h"];
+
 const BAD_INPUT: Array<[string[], string]> = [
   [[], "no notebooks given (expected one or more .ipynb files)"],
   [[FIXTURE], "--out DIR is required (the directory for the .ipynb and .html reports)"],
   [[FIXTURE, "--out"], "--out needs a value"],
-  [[FIXTURE, "--out", "x", "--frobnicate"], 'unknown option "--frobnicate"'],
+  [[FIXTURE, "--out", "x", "--frobnicate"], ARG_MESSAGES.unknownOption("--frobnicate", REPORT_FLAGS)],
+  [[FIXTURE, "--out", "x", "-z"], ARG_MESSAGES.unknownOption("-z", REPORT_FLAGS)],
+  [[FIXTURE, "--out", "--quiet"], "--out needs a value"],
+  [[FIXTURE, "-o"], "-o needs a value"],
+  [[FIXTURE, "--out="], "--out needs a value"],
+  [[FIXTURE, "--out", "x", "--out", "y"], ARG_MESSAGES.givenTwice("--out")],
+  [[FIXTURE, "--out", "x", "--kernel="], "--kernel needs a value"],
+  [[FIXTURE, "--out", "x", "--timeout", "0x10"], '--timeout must be a positive number of seconds, got "0x10"'],
+  [[FIXTURE, "--out", "x", "--timeout", "0"], '--timeout must be a positive number of seconds, got "0"'],
+  [[FIXTURE, "--out", "x", "--timeout", "Infinity"], '--timeout must be a positive number of seconds, got "Infinity"'],
+  // setTimeout fires at once for delays over 2^31 - 1 ms: a huge timeout must not mean "no time".
+  [[FIXTURE, "--out", "x", "--timeout", "3000000"], `--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), got "3000000"`],
+  [[FIXTURE, "--out", "x", "--server", "ftp://127.0.0.1:8888/"], '--server must be an http(s) URL such as http://127.0.0.1:8888/, got "ftp://127.0.0.1:8888/"'],
+  [[FIXTURE, "--out", "x", "--server", "http://127.0.0.1:8888/?token=abc"], '--server must be the server\'s base URL without a query or fragment (pass the token with --token), got "http://127.0.0.1:8888/?token=abc"'],
+  [[FIXTURE, "--out", "x", "--server", "http://me:pw@127.0.0.1:8888/"], '--server must not contain a user name or password (pass the token with --token), got "http://me:pw@127.0.0.1:8888/"'],
   [[FIXTURE, "--out", "x", "--timeout", "soon"], '--timeout must be a positive number of seconds, got "soon"'],
   [[FIXTURE, "--out", "x", "--timeout=-1"], '--timeout must be a positive number of seconds, got "-1"'],
+  [[FIXTURE, "--out", "x", "--timeout", "-1"], "--timeout needs a value"],
   [["notes.txt", "--out", "x"], '"notes.txt" is not a notebook (expected a .ipynb file or a directory of them)'],
-  [[join(__dirname, "..", "..", "kernel"), "--out", "x"], `no notebooks (.ipynb) in the directory ${join(__dirname, "..", "..", "kernel")}`],
+  [[join(__dirname, "..", "..", "kernel"), "--out", "x"], `no notebooks (.ipynb) in the directory ${join(__dirname, "..", "..", "kernel")} (scratch notebooks Untitled*.ipynb and checkpoints are skipped)`],
   [["missing.ipynb", "--out", "x"], "notebook not found: missing.ipynb"],
   [[FIXTURE, "--out", "x", "--token", "t"], "--token needs --server URL"],
   [[FIXTURE, "--out", "x", "--server", "localhost:8888"], '--server must be an http(s) URL such as http://127.0.0.1:8888/, got "localhost:8888"'],
   [[FIXTURE, "--out", join(__dirname, "fixtures")], `--out ${join(__dirname, "fixtures")} would overwrite the source notebook ${FIXTURE}; choose another directory`],
-  [[FIXTURE, "--out", "x", "--allow-errors=yes"], "--allow-errors takes no value"],
+  [[FIXTURE, "--out", "x", "--allow-errors=yes"], ARG_MESSAGES.takesNoValue("--allow-errors", "yes")],
   [[FIXTURE, "--out", "x", "--no-execute", "--kernel", "python3"], "--no-execute does not run a kernel, so it takes no --server / --kernel"],
 ];
 
@@ -58,7 +76,7 @@ test("--help prints the usage and exits 0", async () => {
 });
 
 test("options parse with spaces or =, and the same notebook given twice runs once", () => {
-  const opts = parseReportArgs([FIXTURE, "--out=dir", "--timeout", "2.5", "--allow-errors", FIXTURE, "--server=http://127.0.0.1:1/", "--token", "abc"])!;
+  const opts = parseReportArgs([FIXTURE, "-o", "dir", "--timeout", "2.5", "--allow-errors", FIXTURE, "--server=http://127.0.0.1:1", "--token", "abc"])!;
   assert.deepEqual(opts, {
     notebooks: [FIXTURE],
     out: "dir",
