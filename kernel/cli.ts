@@ -101,6 +101,10 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code < 0) return;
+    process.exitCode = code;
+    // A finished command must not linger on a handle it left open (e.g. a websocket of a
+    // Jupyter server that went away during a report).
+    setTimeout(() => process.exit(code), 3000).unref();
   });
 }

@@ -185,6 +185,53 @@ function formatBytes(n: number): string {
 
 
 
+/** A fatal error's message: what went wrong, not where in @jupyterlab/services. */
+function describeFatal(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith("Kernel message validation error")) {
+    return `the kernel sent a message that breaks the Jupyter protocol, so the run stopped (${message})`;
+  }
+  return message;
+}
+
+/**
+ * Creates `out` (one level at a time: Node's recursive mkdir loops forever under /proc) and checks
+ * that the reports can be written there, before anything runs.
+ */
+export function prepareOutDir(out: string, names: string[]): void {
+  const abs = resolve(out);
+  const missing: string[] = [];
+  let dir = abs;
+  while (!existsSync(dir)) {
+    missing.unshift(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--out ${out}: ${dir} is not a directory`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      throw new Error(`--out ${out}: cannot create the directory ${d} (${reason(err)})`);
+    }
+  }
+  const probe = join(abs, `.paramlab-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (err) {
+    throw new Error(`--out ${out}: cannot write in this directory (${reason(err)})`);
+  }
+  for (const name of names) {
+    for (const file of [`${name}.ipynb`, `${name}.html`, "index.html"]) {
+      const target = join(abs, file);
+      if (existsSync(target) && !statSync(target).isFile()) throw new Error(`--out ${out}: ${target} exists and is not a file`);
+    }
+  }
+}
+
 /** Where the CLI writes; tests pass their own. */
 export interface ReportIO {
   out(text: string): void;
@@ -226,7 +273,13 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     fail(`paramlab report: error: ${(err as Error).message}`);
     return 2;
   }
-  mkdirSync(options.out, { recursive: true });
+  // And check --out before a long run: it must be a directory we can create and write in.
+  try {
+    prepareOutDir(options.out, options.notebooks.map((nb) => basename(nb, ".ipynb")));
+  } catch (err) {
+    fail(`paramlab report: error: ${(err as Error).message}`);
+    return 2;
+  }
 
   let server: JupyterServer | undefined;
   let kernelspecDir: string | undefined;
@@ -249,7 +302,31 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
   // @jupyterlab/services logs every websocket it opens with console.debug; keep the progress clean.
   const consoleDebug = console.debug;
   console.debug = () => undefined;
-  try {
+  // Whatever goes wrong during the run, the server, its kernels and the temporary kernelspec are
+  // stopped and removed. An exception thrown where nothing can catch it (@jupyterlab/services
+  // throws from its websocket handler on a message it finds invalid) ends the run as an error
+  // instead of killing the process past the cleanup below.
+  let onFatal: (err: unknown) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (onFatal = reject));
+  fatal.catch(() => undefined);
+  const onUncaught = (err: unknown) => onFatal(err);
+  const onRejection = (reason: unknown) => {
+    // After a kernel died, @jupyterlab/services rejects its own reconnect() promise with this
+    // when the session is disposed; the failing cell has already been reported.
+    if (reason instanceof Error && reason.message === "Kernel connection disconnected") return;
+    onFatal(reason);
+  };
+  // The last resort when the process exits anyway (process.exit elsewhere): SIGTERM makes the
+  // server shut its kernels down on its own.
+  const onExit = () => {
+    server?.terminateNow();
+    if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+  };
+  process.on("uncaughtException", onUncaught);
+  process.on("unhandledRejection", onRejection);
+  process.on("exit", onExit);
+  let abandoned = false;
+  const work = async () => {
     let settings: import("@jupyterlab/services").ServerConnection.ISettings | undefined;
     let rootDir = process.cwd();
     const kernelName = options.kernel;
@@ -292,6 +369,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       } else {
         run = { notebook: source, failures: [], seconds: 0 };
       }
+      if (abandoned) return;
       const ipynbPath = join(options.out, `${name}.ipynb`);
       const htmlPath = join(options.out, `${name}.html`);
       if (options.execute) writeNotebook(ipynbPath, run.notebook);
@@ -311,6 +389,11 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
         let trace = (first.error?.traceback ?? []).join("\n").trim();
         if (!process.stderr.isTTY) trace = stripAnsi(trace);
         if (trace) fail(trace.split("\n").map((l) => `    ${l}`).join("\n"));
+        if (first.status === "lost" || run.failures.some((f) => f.status === "lost")) {
+          fail(`paramlab report: output was lost, so ${htmlPath} is incomplete`);
+          exitCode = 1;
+          break;
+        }
         if (!options.allowErrors) {
           fail(`paramlab report: stopped; the partial run is in ${htmlPath} and ${ipynbPath}`);
           exitCode = 1;
@@ -328,15 +411,24 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       say(`paramlab report: ${index.length} report${index.length === 1 ? "" : "s"} in ${resolve(options.out)}${sep}` + (index.length > 1 ? ` (start at ${join(options.out, "index.html")})` : ""));
       if (options.quiet) io.out(`${htmlFiles.join("\n")}\n`);
     }
+  };
+  try {
+    const running = work();
+    running.catch(() => undefined); // abandoned when a fatal error wins the race below
+    await Promise.race([running, fatal]);
   } catch (err) {
-    fail(`paramlab report: error: ${(err as Error).message}`);
+    abandoned = true;
+    fail(`paramlab report: error: ${describeFatal(err)}`);
     exitCode = 1;
   } finally {
     console.debug = consoleDebug;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("uncaughtException", onUncaught);
+    process.off("unhandledRejection", onRejection);
     await server?.stop();
     if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+    process.off("exit", onExit);
   }
   return exitCode;
 }

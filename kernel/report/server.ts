@@ -15,6 +15,8 @@ export interface StartOptions {
   jupyterPath?: string[];
   /** How long to wait for the server to answer. */
   timeoutMs?: number;
+  /** More `jupyter server` arguments (they override the ones above; tests use them). */
+  extraArgs?: string[];
   /** Receives the server's log lines (they are kept quiet otherwise, and shown if it fails). */
   log?: (line: string) => void;
 }
@@ -98,6 +100,13 @@ export class JupyterServer {
         `--ServerApp.token=${token}`,
         `--ServerApp.root_dir=${options.rootDir}`,
         "--ServerApp.open_browser=False",
+        // A report must receive every output: no IOPub rate limit (it drops output and writes
+        // "IOPub data rate exceeded" instead). limit_rate=False alone is enough for
+        // jupyter_server >= 1.x; the zero limits cover servers that ignore it.
+        "--ServerApp.limit_rate=False",
+        "--ServerApp.iopub_data_rate_limit=0",
+        "--ServerApp.iopub_msg_rate_limit=0",
+        ...(options.extraArgs ?? []),
       ];
       if (process.getuid?.() === 0) args.push("--allow-root");
       const env = { ...process.env };
@@ -139,6 +148,15 @@ export class JupyterServer {
   /** The server's recent log lines, for error messages. */
   recentLog(): string[] {
     return [...this.logLines];
+  }
+
+  /**
+   * Sends SIGTERM now, without waiting (for a process that is exiting: the server then shuts its
+   * kernels down on its own).
+   */
+  terminateNow(): void {
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after a grace period); safe to call twice. */
