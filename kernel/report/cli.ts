@@ -424,10 +424,13 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     console.debug = consoleDebug;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    process.off("uncaughtException", onUncaught);
-    process.off("unhandledRejection", onRejection);
     await server?.stop();
     if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+    // Rejections are reported once the microtask queue drains: one that happened during the run
+    // (e.g. when a dead kernel's session was disposed) may be reported only now.
+    await new Promise((r) => setImmediate(r));
+    process.off("uncaughtException", onUncaught);
+    process.off("unhandledRejection", onRejection);
     process.off("exit", onExit);
   }
   return exitCode;

@@ -59,7 +59,6 @@ export function findJupyter(): string {
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
-    srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const address = srv.address();
@@ -106,8 +105,14 @@ export class JupyterServer {
         "--ServerApp.limit_rate=False",
         "--ServerApp.iopub_data_rate_limit=0",
         "--ServerApp.iopub_msg_rate_limit=0",
-        ...(options.extraArgs ?? []),
       ];
+      // traitlets refuses an option given twice: an extra argument replaces ours of the same name.
+      for (const extra of options.extraArgs ?? []) {
+        const key = extra.split("=")[0]!;
+        const at = args.findIndex((a) => a.split("=")[0] === key);
+        if (at >= 0) args.splice(at, 1, extra);
+        else args.push(extra);
+      }
       if (process.getuid?.() === 0) args.push("--allow-root");
       const env = { ...process.env };
       if (options.jupyterPath?.length) {
@@ -136,7 +141,8 @@ export class JupyterServer {
         } catch {
           // not listening yet
         }
-        await sleep(150);
+        // A referenced timer: while the server starts, nothing else may keep this process alive.
+        await new Promise((r) => setTimeout(r, 150));
       }
       lastError = server.logLines.slice(-15).join("\n");
       await server.stop();
