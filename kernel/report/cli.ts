@@ -30,6 +30,8 @@ Options:
   --timeout SECONDS  limit per cell (default 300); a cell over it is interrupted and fails
   --allow-errors     keep going after a failing cell and still exit 0 (errors show in the report)
   --no-execute       export the notebooks' saved outputs without running them
+  --image-root DIR   inline markdown images from anywhere under DIR (default: only from each
+                     notebook's own directory and below)
   -q, --quiet        print only failures and the final summary
   -h, --help         show this help
 
@@ -48,6 +50,8 @@ export interface ReportOptions {
   allowErrors: boolean;
   execute: boolean;
   quiet: boolean;
+  /** Markdown images may come from under this directory (default: each notebook's directory). */
+  imageRoot?: string;
 }
 
 /** The report's options, for `parseCommandArgs`. */
@@ -59,6 +63,7 @@ const REPORT_OPTIONS = {
   timeout: { type: "string" },
   "allow-errors": { type: "boolean" },
   "no-execute": { type: "boolean" },
+  "image-root": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpecs;
@@ -79,6 +84,11 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
     quiet: values.quiet === true,
   };
   for (const key of ["server", "token", "kernel"] as const) if (values[key] !== undefined) opts[key] = values[key];
+  if (values["image-root"] !== undefined) {
+    const root = values["image-root"];
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--image-root must be an existing directory, got ${JSON.stringify(root)}`);
+    opts.imageRoot = resolve(root);
+  }
   if (values.timeout !== undefined) {
     const raw = values.timeout;
     const seconds = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -378,6 +388,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
         runDate: options.execute ? runDate : undefined,
         durationSeconds: options.execute ? run.seconds : undefined,
         indexHref: options.notebooks.length > 1 ? "index.html" : undefined,
+        imageRoot: options.imageRoot,
       });
       writeFileSync(htmlPath, report.html);
       index.push({ file: `${name}.html`, title: report.title, summary: report.summary, notebook: basename(path), errors: report.errors });

@@ -24,6 +24,8 @@ export interface RenderOptions {
   version?: string;
   /** Link back to an index page of several reports. */
   indexHref?: string;
+  /** Markdown images are inlined only from under this directory (default: the notebook's directory). */
+  imageRoot?: string;
 }
 
 export interface RenderedReport {
@@ -81,7 +83,7 @@ export function pageHtml(title: string, body: string, extraScripts = ""): string
 /** Renders an (executed) notebook as a report page. */
 export async function renderNotebookHtml(nb: Notebook, options: RenderOptions): Promise<RenderedReport> {
   const slugs = new Slugger();
-  const ctx: OutputContext = { markdown: { slugs, baseDir: dirname(options.notebookPath) }, charts: 0 };
+  const ctx: OutputContext = { markdown: { slugs, baseDir: dirname(options.notebookPath), imageRoot: options.imageRoot }, charts: 0 };
   const headings: Heading[] = [];
   const lang = languageOf(nb);
   const parts: string[] = [];

@@ -16,7 +16,7 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   return { code, out, err };
 }
 
-const REPORT_FLAGS = ["--out/-o", "--server", "--token", "--kernel", "--timeout", "--allow-errors", "--no-execute", "--quiet/-q", "--help/-h"];
+const REPORT_FLAGS = ["--out/-o", "--server", "--token", "--kernel", "--timeout", "--allow-errors", "--no-execute", "--image-root", "--quiet/-q", "--help/-h"];
 
 const BAD_INPUT: Array<[string[], string]> = [
   [[], "no notebooks given (expected one or more .ipynb files)"],
@@ -46,6 +46,7 @@ const BAD_INPUT: Array<[string[], string]> = [
   [[FIXTURE, "--out", "x", "--token", "t"], "--token needs --server URL"],
   [[FIXTURE, "--out", "x", "--server", "localhost:8888"], '--server must be an http(s) URL such as http://127.0.0.1:8888/, got "localhost:8888"'],
   [[FIXTURE, "--out", join(__dirname, "fixtures")], `--out ${join(__dirname, "fixtures")} would overwrite the source notebook ${FIXTURE}; choose another directory`],
+  [[FIXTURE, "--out", "x", "--image-root", "/nonexistent/dir"], '--image-root must be an existing directory, got "/nonexistent/dir"'],
   [[FIXTURE, "--out", "x", "--allow-errors=yes"], ARG_MESSAGES.takesNoValue("--allow-errors", "yes")],
   [[FIXTURE, "--out", "x", "--no-execute", "--kernel", "python3"], "--no-execute does not run a kernel, so it takes no --server / --kernel"],
 ];
