@@ -49,7 +49,7 @@ export const PLOT_MESSAGES = {
   size: (fn: string, key: "width" | "height", got: unknown) =>
     `${fn}(): ${key} must be a number of CSS pixels from ${MIN_PLOT_SIZE} to ${MAX_PLOT_SIZE}, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
   maxPoints: (fn: string, got: unknown) => `${fn}(): maxPoints must be an integer >= 8, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
-  firstStep: (fn: string, got: unknown) => `${fn}(): firstStep must be an integer >= 0, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+  firstStep: (fn: string, got: unknown) => `${fn}(): firstStep must be an integer, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
 };
 
 /** Checks the options where they enter: a plot's size decides the PNG's memory (20000² took 12.7 GB). */
@@ -66,7 +66,8 @@ function checkOptions(fn: string, options: PlotOptions): PlotOptions {
     throw (typeof mp === "number" ? new RangeError(PLOT_MESSAGES.maxPoints(fn, mp)) : new TypeError(PLOT_MESSAGES.maxPoints(fn, mp)));
   }
   const fs = options.firstStep as unknown;
-  if (fs !== undefined && !(typeof fs === "number" && Number.isSafeInteger(fs) && fs >= 0)) {
+  // Any integer: a scheduler's lastEpoch (-1 for a ChainedScheduler) is a valid first step.
+  if (fs !== undefined && !(typeof fs === "number" && Number.isSafeInteger(fs))) {
     throw (typeof fs === "number" ? new RangeError(PLOT_MESSAGES.firstStep(fn, fs)) : new TypeError(PLOT_MESSAGES.firstStep(fn, fs)));
   }
   return options;

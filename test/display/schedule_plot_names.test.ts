@@ -71,7 +71,8 @@ describe("plot sizes are bounded", () => {
     [{ width: "600" }, PLOT_MESSAGES.size("plotSchedule", "width", "600")],
     [{ maxPoints: 3 }, PLOT_MESSAGES.maxPoints("plotSchedule", 3)],
     [{ maxPoints: 2.5 }, PLOT_MESSAGES.maxPoints("plotSchedule", 2.5)],
-    [{ firstStep: -1 }, PLOT_MESSAGES.firstStep("plotSchedule", -1)],
+    [{ firstStep: 0.5 }, PLOT_MESSAGES.firstStep("plotSchedule", 0.5)],
+    [{ firstStep: "3" }, PLOT_MESSAGES.firstStep("plotSchedule", "3")],
   ];
   for (const [options, message] of cases) {
     it(`plotSchedule(trace, ${JSON.stringify(options)}) throws "${message}"`, () => {
