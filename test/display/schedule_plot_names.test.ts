@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compareSchedules, plotSchedule, toMimeBundle, VEGALITE_MIME } from "../../lib/index.js";
 import { PLOT_MESSAGES } from "../../lib/display/schedule_plot.js";
-import { renderSvg } from "../../lib/display/render_png.js";
+import { renderPng, renderSvg } from "../../lib/display/render_png.js";
 import type { ScheduleTrace } from "../../lib/optim/lr_scheduler/trace.js";
 import { pngSize } from "./helpers.js";
 
@@ -48,6 +48,17 @@ describe("schedule plot names are data", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+
+  it("renderPng draws any Vega-Lite spec whose text holds a NUL (not only paramlab's own)", async () => {
+    const spec = {
+      title: "nul\u0000title",
+      data: { values: [{ x: 1, y: 2, n: "a\u0000b" }, { x: 2, y: 3, n: "a\u0000b" }] },
+      mark: "line",
+      encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" }, color: { field: "n", type: "nominal" } },
+    };
+    const png = await renderPng(spec);
+    assert.ok(pngSize(png.png).width > 0);
   });
 
   it("labels made alike by escaping stay distinct", () => {
