@@ -7,6 +7,7 @@
  *   paramlab --version
  */
 import path from "node:path";
+import { parseCommandArgs, UsageError } from "./args.js";
 import { packageVersion } from "./resolve.js";
 
 export const USAGE = `Usage:
@@ -19,56 +20,35 @@ export const USAGE = `Usage:
       Render notebooks as reports (see \`paramlab report --help\`).
   paramlab --version | --help`;
 
-/** Bad command-line input; the message names what was given and what was expected. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** Splits `--flag value` / `--flag=value` arguments; flags in `booleans` take no value. */
-function parseFlags(args: string[], known: string[], booleans: string[]): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`Unexpected argument ${JSON.stringify(arg)} (expected one of ${known.join(", ")})`);
-    const eq = arg.indexOf("=");
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    if (!known.includes(flag)) throw new UsageError(`Unknown option ${flag} (expected one of ${known.join(", ")})`);
-    if (booleans.includes(flag)) {
-      if (eq >= 0) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(arg.slice(eq + 1))}`);
-      out.set(flag, true);
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) {
-      throw new UsageError(`${flag} needs a value`);
-    }
-    out.set(flag, value);
-  }
-  return out;
-}
+export { UsageError } from "./args.js";
 
 async function runInstall(args: string[]): Promise<number> {
-  const flags = parseFlags(args, ["--user", "--sys-prefix", "--prefix", "--name", "--display-name", "--python"], ["--user", "--sys-prefix"]);
-  const locations = ["--user", "--sys-prefix", "--prefix"].filter((f) => flags.has(f));
+  const { values: flags } = parseCommandArgs(args, {
+    user: { type: "boolean" },
+    "sys-prefix": { type: "boolean" },
+    prefix: { type: "string" },
+    name: { type: "string" },
+    "display-name": { type: "string" },
+    python: { type: "string" },
+  });
+  const locations = (["user", "sys-prefix", "prefix"] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`);
   if (locations.length > 1) throw new UsageError(`Choose one of --user, --sys-prefix, --prefix; got ${locations.join(" and ")}`);
   const { install } = await import("./install.js");
-  const where = flags.has("--user") ? "user" : flags.has("--sys-prefix") ? "sys-prefix" : flags.has("--prefix") ? "prefix" : "default";
-  const prefix = flags.get("--prefix");
+  const where = flags.user ? "user" : flags["sys-prefix"] ? "sys-prefix" : flags.prefix !== undefined ? "prefix" : "default";
   const dir = install({
     where,
-    prefix: typeof prefix === "string" ? path.resolve(prefix) : undefined,
-    name: String(flags.get("--name") ?? "paramlab"),
-    displayName: String(flags.get("--display-name") ?? "TypeScript (paramlab)"),
-    python: flags.get("--python") as string | undefined,
+    prefix: flags.prefix !== undefined ? path.resolve(flags.prefix) : undefined,
+    name: flags.name ?? "paramlab",
+    displayName: flags["display-name"] ?? "TypeScript (paramlab)",
+    python: flags.python,
   });
   process.stdout.write(`Installed the paramlab kernelspec in ${dir}\n`);
   return 0;
 }
 
 async function runKernel(args: string[]): Promise<number> {
-  const flags = parseFlags(args, ["--config-path"], []);
-  const file = flags.get("--config-path");
-  if (typeof file !== "string") throw new UsageError("paramlab kernel needs --config-path FILE (the Jupyter connection file)");
+  const file = parseCommandArgs(args, { "config-path": { type: "string" } }).values["config-path"];
+  if (file === undefined) throw new UsageError("paramlab kernel needs --config-path FILE (the Jupyter connection file)");
   const { readConnectionFile } = await import("./connection.js");
   const { KernelServer } = await import("./server.js");
   const server = new KernelServer(readConnectionFile(file));
@@ -121,6 +101,10 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code < 0) return;
+    process.exitCode = code;
+    // A finished command must not linger on a handle it left open (e.g. a websocket of a
+    // Jupyter server that went away during a report).
+    setTimeout(() => process.exit(code), 3000).unref();
   });
 }

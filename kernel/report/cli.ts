@@ -12,6 +12,7 @@ import { readNotebook, writeNotebook, type Notebook } from "./notebook.js";
 import { runNotebook, type NotebookRun } from "./run_notebook.js";
 import { writeTemporaryKernelspec } from "./kernelspec.js";
 import { JupyterServer } from "./server.js";
+import { parseCommandArgs, UsageError, type OptionSpecs } from "../args.js";
 
 export const REPORT_USAGE = `Usage: paramlab report NOTEBOOK.ipynb|DIR... --out DIR [options]
 
@@ -29,6 +30,8 @@ Options:
   --timeout SECONDS  limit per cell (default 300); a cell over it is interrupted and fails
   --allow-errors     keep going after a failing cell and still exit 0 (errors show in the report)
   --no-execute       export the notebooks' saved outputs without running them
+  --image-root DIR   inline markdown images from anywhere under DIR (default: only from each
+                     notebook's own directory and below)
   -q, --quiet        print only failures and the final summary
   -h, --help         show this help
 
@@ -36,8 +39,6 @@ Examples:
   paramlab report notebooks/*.ipynb --out reports
   paramlab report notebooks --out reports --allow-errors --timeout 60
   paramlab report analysis.ipynb --out /tmp/out --server http://127.0.0.1:8888/ --token abc`;
-
-class UsageError extends Error {}
 
 export interface ReportOptions {
   notebooks: string[];
@@ -49,87 +50,61 @@ export interface ReportOptions {
   allowErrors: boolean;
   execute: boolean;
   quiet: boolean;
+  /** Markdown images may come from under this directory (default: each notebook's directory). */
+  imageRoot?: string;
 }
+
+/** The report's options, for `parseCommandArgs`. */
+const REPORT_OPTIONS = {
+  out: { type: "string", short: "o" },
+  server: { type: "string" },
+  token: { type: "string" },
+  kernel: { type: "string" },
+  timeout: { type: "string" },
+  "allow-errors": { type: "boolean" },
+  "no-execute": { type: "boolean" },
+  "image-root": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpecs;
+
+/** setTimeout's limit (2^31 - 1 ms): a longer delay fires at once. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** Parses `report` arguments; throws UsageError naming what is wrong. Returns undefined for --help. */
 export function parseReportArgs(argv: string[]): ReportOptions | undefined {
-  const opts: ReportOptions = { notebooks: [], out: "", timeoutSeconds: 300, allowErrors: false, execute: true, quiet: false };
-  let out: string | undefined;
-  const valueOf = (flag: string, i: number, inline: string | undefined): [string, number] => {
-    if (inline !== undefined) {
-      if (inline === "") throw new UsageError(`${flag} needs a value`);
-      return [inline, i];
-    }
-    const next = argv[i + 1];
-    if (next === undefined || (next.startsWith("-") && next !== "-")) throw new UsageError(`${flag} needs a value`);
-    return [next, i + 1];
+  const { values, positionals } = parseCommandArgs(argv, REPORT_OPTIONS, true);
+  if (values.help) return undefined;
+  const opts: ReportOptions = {
+    notebooks: positionals,
+    out: "",
+    timeoutSeconds: 300,
+    allowErrors: values["allow-errors"] === true,
+    execute: values["no-execute"] !== true,
+    quiet: values.quiet === true,
   };
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (onlyPositional || !arg.startsWith("-") || arg === "-") {
-      opts.notebooks.push(arg);
-      continue;
-    }
-    if (arg === "--") {
-      onlyPositional = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : undefined;
-    switch (flag) {
-      case "-h":
-      case "--help":
-        return undefined;
-      case "--out":
-      case "-o":
-        [out, i] = valueOf(flag, i, inline);
-        break;
-      case "--server":
-        [opts.server, i] = valueOf(flag, i, inline);
-        break;
-      case "--token":
-        [opts.token, i] = valueOf(flag, i, inline);
-        break;
-      case "--kernel":
-        [opts.kernel, i] = valueOf(flag, i, inline);
-        break;
-      case "--timeout": {
-        let raw: string;
-        [raw, i] = valueOf(flag, i, inline);
-        const seconds = Number(raw);
-        if (!Number.isFinite(seconds) || seconds <= 0) {
-          throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(raw)}`);
-        }
-        opts.timeoutSeconds = seconds;
-        break;
-      }
-      case "--allow-errors":
-        opts.allowErrors = true;
-        break;
-      case "--no-execute":
-        opts.execute = false;
-        break;
-      case "-q":
-      case "--quiet":
-        opts.quiet = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-    }
-    if (inline !== undefined && !["--out", "--server", "--token", "--kernel", "--timeout"].includes(flag)) {
-      throw new UsageError(`${flag} takes no value`);
-    }
+  for (const key of ["server", "token", "kernel"] as const) if (values[key] !== undefined) opts[key] = values[key];
+  if (values["image-root"] !== undefined) {
+    const root = values["image-root"];
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--image-root must be an existing directory, got ${JSON.stringify(root)}`);
+    opts.imageRoot = resolve(root);
   }
+  if (values.timeout !== undefined) {
+    const raw = values.timeout;
+    const seconds = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+    if (seconds > MAX_TIMEOUT_SECONDS) throw new UsageError(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), got ${JSON.stringify(raw)}`);
+    opts.timeoutSeconds = seconds;
+  }
+  const out = values.out;
   if (opts.notebooks.length === 0) throw new UsageError("no notebooks given (expected one or more .ipynb files)");
   if (out === undefined) throw new UsageError("--out DIR is required (the directory for the .ipynb and .html reports)");
   opts.out = out;
   // A directory stands for the notebooks directly inside it, in name order.
   opts.notebooks = opts.notebooks.flatMap((nb) => {
     if (!existsSync(nb) || !statSync(nb).isDirectory()) return [nb];
-    const inside = readdirSync(nb).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
-    if (inside.length === 0) throw new UsageError(`no notebooks (.ipynb) in the directory ${nb}`);
+    const inside = readdirSync(nb).filter((f) => f.endsWith(".ipynb") && !isScratchNotebook(f)).sort();
+    if (inside.length === 0) throw new UsageError(`no notebooks (.ipynb) in the directory ${nb} (scratch notebooks Untitled*.ipynb and checkpoints are skipped)`);
     return inside.map((f) => join(nb, f));
   });
   for (const nb of opts.notebooks) {
@@ -152,18 +127,38 @@ export function parseReportArgs(argv: string[]): ReportOptions | undefined {
   opts.notebooks = [...new Set(opts.notebooks.map((nb) => resolve(nb)))].map((abs) => opts.notebooks.find((nb) => resolve(nb) === abs)!);
   if (opts.token !== undefined && opts.server === undefined) throw new UsageError("--token needs --server URL");
   if (opts.server !== undefined) {
-    try {
-      const url = new URL(opts.server);
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-    } catch {
-      throw new UsageError(`--server must be an http(s) URL such as http://127.0.0.1:8888/, got ${JSON.stringify(opts.server)}`);
-    }
+    opts.server = checkServerUrl(opts.server);
     opts.token ??= process.env.JUPYTER_TOKEN ?? "";
   }
   if (!opts.execute && (opts.server !== undefined || opts.kernel !== undefined)) {
     throw new UsageError("--no-execute does not run a kernel, so it takes no --server / --kernel");
   }
   return opts;
+}
+
+/**
+ * Scratch files a directory argument skips: JupyterLab's new notebooks (Untitled.ipynb,
+ * Untitled1.ipynb, ...), hidden files and checkpoint copies (NAME-checkpoint.ipynb).
+ */
+export function isScratchNotebook(file: string): boolean {
+  return file.startsWith(".") || /^Untitled\d*\.ipynb$/i.test(file) || file.endsWith("-checkpoint.ipynb");
+}
+
+/** An http(s) server URL without credentials, query or fragment (they would break the API paths), ending in "/". */
+export function checkServerUrl(raw: string): string {
+  const expected = `--server must be an http(s) URL such as http://127.0.0.1:8888/, got ${JSON.stringify(raw)}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(expected);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(expected);
+  if (url.username || url.password) throw new UsageError(`--server must not contain a user name or password (pass the token with --token), got ${JSON.stringify(raw)}`);
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) {
+    throw new UsageError(`--server must be the server's base URL without a query or fragment (pass the token with --token), got ${JSON.stringify(raw)}`);
+  }
+  return url.href.endsWith("/") ? url.href : `${url.href}/`;
 }
 
 /** Fails early, naming the server, when it cannot be reached or refuses the token. */
@@ -199,6 +194,53 @@ function formatBytes(n: number): string {
 
 
 
+
+/** A fatal error's message: what went wrong, not where in @jupyterlab/services. */
+function describeFatal(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith("Kernel message validation error")) {
+    return `the kernel sent a message that breaks the Jupyter protocol, so the run stopped (${message})`;
+  }
+  return message;
+}
+
+/**
+ * Creates `out` (one level at a time: Node's recursive mkdir loops forever under /proc) and checks
+ * that the reports can be written there, before anything runs.
+ */
+export function prepareOutDir(out: string, names: string[]): void {
+  const abs = resolve(out);
+  const missing: string[] = [];
+  let dir = abs;
+  while (!existsSync(dir)) {
+    missing.unshift(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--out ${out}: ${dir} is not a directory`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      throw new Error(`--out ${out}: cannot create the directory ${d} (${reason(err)})`);
+    }
+  }
+  const probe = join(abs, `.paramlab-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (err) {
+    throw new Error(`--out ${out}: cannot write in this directory (${reason(err)})`);
+  }
+  for (const name of names) {
+    for (const file of [`${name}.ipynb`, `${name}.html`, "index.html"]) {
+      const target = join(abs, file);
+      if (existsSync(target) && !statSync(target).isFile()) throw new Error(`--out ${out}: ${target} exists and is not a file`);
+    }
+  }
+}
 
 /** Where the CLI writes; tests pass their own. */
 export interface ReportIO {
@@ -241,7 +283,13 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     fail(`paramlab report: error: ${(err as Error).message}`);
     return 2;
   }
-  mkdirSync(options.out, { recursive: true });
+  // And check --out before a long run: it must be a directory we can create and write in.
+  try {
+    prepareOutDir(options.out, options.notebooks.map((nb) => basename(nb, ".ipynb")));
+  } catch (err) {
+    fail(`paramlab report: error: ${(err as Error).message}`);
+    return 2;
+  }
 
   let server: JupyterServer | undefined;
   let kernelspecDir: string | undefined;
@@ -264,7 +312,31 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
   // @jupyterlab/services logs every websocket it opens with console.debug; keep the progress clean.
   const consoleDebug = console.debug;
   console.debug = () => undefined;
-  try {
+  // Whatever goes wrong during the run, the server, its kernels and the temporary kernelspec are
+  // stopped and removed. An exception thrown where nothing can catch it (@jupyterlab/services
+  // throws from its websocket handler on a message it finds invalid) ends the run as an error
+  // instead of killing the process past the cleanup below.
+  let onFatal: (err: unknown) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (onFatal = reject));
+  fatal.catch(() => undefined);
+  const onUncaught = (err: unknown) => onFatal(err);
+  const onRejection = (reason: unknown) => {
+    // After a kernel died, @jupyterlab/services rejects its own reconnect() promise with this
+    // when the session is disposed; the failing cell has already been reported.
+    if (reason instanceof Error && reason.message === "Kernel connection disconnected") return;
+    onFatal(reason);
+  };
+  // The last resort when the process exits anyway (process.exit elsewhere): SIGTERM makes the
+  // server shut its kernels down on its own.
+  const onExit = () => {
+    server?.terminateNow();
+    if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+  };
+  process.on("uncaughtException", onUncaught);
+  process.on("unhandledRejection", onRejection);
+  process.on("exit", onExit);
+  let abandoned = false;
+  const work = async () => {
     let settings: import("@jupyterlab/services").ServerConnection.ISettings | undefined;
     let rootDir = process.cwd();
     const kernelName = options.kernel;
@@ -307,6 +379,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       } else {
         run = { notebook: source, failures: [], seconds: 0 };
       }
+      if (abandoned) return;
       const ipynbPath = join(options.out, `${name}.ipynb`);
       const htmlPath = join(options.out, `${name}.html`);
       if (options.execute) writeNotebook(ipynbPath, run.notebook);
@@ -315,6 +388,7 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
         runDate: options.execute ? runDate : undefined,
         durationSeconds: options.execute ? run.seconds : undefined,
         indexHref: options.notebooks.length > 1 ? "index.html" : undefined,
+        imageRoot: options.imageRoot,
       });
       writeFileSync(htmlPath, report.html);
       index.push({ file: `${name}.html`, title: report.title, summary: report.summary, notebook: basename(path), errors: report.errors });
@@ -326,6 +400,11 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
         let trace = (first.error?.traceback ?? []).join("\n").trim();
         if (!process.stderr.isTTY) trace = stripAnsi(trace);
         if (trace) fail(trace.split("\n").map((l) => `    ${l}`).join("\n"));
+        if (first.status === "lost" || run.failures.some((f) => f.status === "lost")) {
+          fail(`paramlab report: output was lost, so ${htmlPath} is incomplete`);
+          exitCode = 1;
+          break;
+        }
         if (!options.allowErrors) {
           fail(`paramlab report: stopped; the partial run is in ${htmlPath} and ${ipynbPath}`);
           exitCode = 1;
@@ -343,8 +422,14 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
       say(`paramlab report: ${index.length} report${index.length === 1 ? "" : "s"} in ${resolve(options.out)}${sep}` + (index.length > 1 ? ` (start at ${join(options.out, "index.html")})` : ""));
       if (options.quiet) io.out(`${htmlFiles.join("\n")}\n`);
     }
+  };
+  try {
+    const running = work();
+    running.catch(() => undefined); // abandoned when a fatal error wins the race below
+    await Promise.race([running, fatal]);
   } catch (err) {
-    fail(`paramlab report: error: ${(err as Error).message}`);
+    abandoned = true;
+    fail(`paramlab report: error: ${describeFatal(err)}`);
     exitCode = 1;
   } finally {
     console.debug = consoleDebug;
@@ -352,6 +437,12 @@ export async function runReportCli(argv: string[], io: ReportIO = PROCESS_IO): P
     process.off("SIGTERM", onSignal);
     await server?.stop();
     if (kernelspecDir) rmSync(kernelspecDir, { recursive: true, force: true });
+    // Rejections are reported once the microtask queue drains: one that happened during the run
+    // (e.g. when a dead kernel's session was disposed) may be reported only now.
+    await new Promise((r) => setImmediate(r));
+    process.off("uncaughtException", onUncaught);
+    process.off("unhandledRejection", onRejection);
+    process.off("exit", onExit);
   }
   return exitCode;
 }

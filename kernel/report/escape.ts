@@ -1,9 +1,8 @@
-/** HTML escaping for text and attribute values placed in a report. */
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
+/**
+ * Escaping for what a report places in HTML. Text and attribute values use the library's
+ * `escapeHtml` (lib/display/html.ts; one implementation for displays and reports).
+ */
+export { escapeHtml } from "../../lib/display/html.js";
 
 /**
  * JSON for an inline `<script type="application/json">`: `<`, `>` and `&` become \u escapes so

@@ -13,7 +13,7 @@ export interface CellEvent {
   cellNumber: number;
   codeCellNumber: number;
   codeCellCount: number;
-  status: "ok" | "error" | "timeout" | "skipped";
+  status: "ok" | "error" | "timeout" | "skipped" | "lost";
   seconds: number;
   error?: ErrorOutput;
 }
@@ -43,9 +43,32 @@ function updateDisplays(displays: Map<string, DisplayDataOutput[]>, msg: KernelM
   }
 }
 
+/**
+ * The notice a Jupyter server writes to a cell's stderr when it starts dropping that kernel's
+ * output ("IOPub data rate exceeded." / "IOPub message rate exceeded.", jupyter_server's
+ * `_limit_rate`). After it, outputs are missing from the notebook.
+ */
+export const RATE_LIMIT_NOTICE = /^IOPub (data|message) rate exceeded\.\s*\nThe Jupyter server will temporarily stop sending output/;
+
+/** The error a cell gets when the server dropped some of its output. */
+export function outputLostError(notice: string): ErrorOutput {
+  const which = /^IOPub (data|message) rate/.exec(notice)?.[1] ?? "data";
+  const option = which === "data" ? "iopub_data_rate_limit" : "iopub_msg_rate_limit";
+  return {
+    output_type: "error",
+    ename: "OutputLostError",
+    evalue:
+      `the Jupyter server dropped output of this cell (IOPub ${which} rate exceeded), so the report would be incomplete; ` +
+      `start that server with --ServerApp.${option}=0 (or let paramlab report start its own server)`,
+    traceback: [],
+  };
+}
+
 /** Collects one cell's outputs from its iopub messages. */
 class OutputCollector {
   private clearPending = false;
+  /** The server's rate-limit notice, when it dropped output of this cell. */
+  lostNotice: string | undefined;
   constructor(
     private readonly cell: CodeCell,
     private readonly displays: Map<string, DisplayDataOutput[]>,
@@ -71,6 +94,7 @@ class OutputCollector {
         this.cell.execution_count = (content.execution_count as number | undefined) ?? this.cell.execution_count;
         break;
       case "stream":
+        if (typeof content.text === "string" && RATE_LIMIT_NOTICE.test(content.text)) this.lostNotice ??= content.text;
         this.push({ output_type: "stream", name: content.name === "stderr" ? "stderr" : "stdout", text: String(content.text ?? "") });
         break;
       case "display_data": {
@@ -205,11 +229,17 @@ export async function executeNotebook(nb: Notebook, kernel: Kernel.IKernelConnec
         }
       }
       future.dispose();
+      if (collector.lostNotice !== undefined) {
+        // Missing output is never acceptable in a report, --allow-errors or not.
+        status = "lost";
+        error = outputLostError(collector.lostNotice);
+        cell.outputs.push(error);
+      }
       const event: CellEvent = { ...base, status, seconds: (performance.now() - started) / 1000, error };
       options.onCell?.(event);
       if (status !== "ok") {
         failures.push(event);
-        if (!options.allowErrors) break;
+        if (!options.allowErrors || status === "lost") break;
       }
     }
   } finally {

@@ -7,8 +7,8 @@
  * escaped except a few harmless formatting tags without attributes (a report never runs script
  * from prose).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { extname, isAbsolute, relative, resolve } from "node:path";
 import { escapeHtml } from "./escape.js";
 import { highlight } from "./highlight.js";
 import type { MimeBundle } from "./notebook.js";
@@ -24,6 +24,11 @@ export interface MarkdownContext {
   attachments?: Record<string, MimeBundle>;
   /** Directory relative image paths are resolved against (the notebook's directory). */
   baseDir?: string;
+  /**
+   * Images are read from disk only from inside this directory tree (default: `baseDir`), so a
+   * notebook cannot inline `/etc/...` or `../../..` into its report.
+   */
+  imageRoot?: string;
   /** Shared across a page so ids stay unique. */
   slugs: Slugger;
 }
@@ -79,10 +84,45 @@ function inlineImage(href: string, ctx: MarkdownContext): string | undefined {
       : `data:${mime};base64,${data.replace(/\s+/g, "")}`;
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) return undefined;
-  const path = resolve(ctx.baseDir ?? ".", decodeURIComponent(href.split(/[?#]/)[0]!));
+  let relativePath: string;
+  try {
+    relativePath = decodeURIComponent(href.split(/[?#]/)[0]!);
+  } catch {
+    return undefined; // a malformed %-escape names no file
+  }
+  const path = resolve(ctx.baseDir ?? ".", relativePath);
   const mime = IMAGE_TYPES[extname(path).toLowerCase()];
-  if (!mime || !existsSync(path)) return undefined;
+  if (!mime || !existsSync(path) || !insideRoot(path, ctx.imageRoot ?? ctx.baseDir ?? ".")) return undefined;
   return `data:${mime};base64,${readFileSync(path).toString("base64")}`;
+}
+
+/** True when `path`, symbolic links resolved, lies inside the directory `root`. */
+function insideRoot(path: string, root: string): boolean {
+  try {
+    const real = realpathSync(path);
+    const rel = relative(realpathSync(root), real);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) && statSync(real).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Link schemes a report keeps; anything else (javascript:, data:, vbscript:, file:) loses its link. */
+const SAFE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+
+/**
+ * The link target when it is safe to keep, else undefined. The scheme is read as a browser reads
+ * it, after the URL parser's normalisation (which drops TAB and newlines anywhere and leading
+ * spaces and control characters: `java\tscript:` is `javascript:`). Relative links are kept.
+ */
+export function safeHref(href: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, "https://relative.invalid/");
+  } catch {
+    return undefined;
+  }
+  return SAFE_SCHEMES.has(url.protocol) ? href : undefined;
 }
 
 // marked is ESM-only: from CommonJS it can only be loaded with a dynamic import().
@@ -145,8 +185,8 @@ export async function renderMarkdown(source: string, ctx: MarkdownContext): Prom
       },
       link(this: InlineParser, token: LinkToken) {
         const inner = this.parser.parseInline(token.tokens);
-        const href = token.href.trim();
-        if (/^\s*(javascript|vbscript|data):/i.test(href)) return inner;
+        const href = safeHref(token.href.trim());
+        if (href === undefined) return inner;
         const title = token.title ? ` title="${escapeHtml(token.title)}"` : "";
         const external = /^[a-z][a-z0-9+.-]*:/i.test(href) ? ' rel="noopener noreferrer"' : "";
         return `<a href="${escapeHtml(href)}"${title}${external}>${inner}</a>`;

@@ -92,21 +92,37 @@ export function splitLines(text: string): string[] {
   return lines.length === 1 && lines[0] === "" ? [] : lines;
 }
 
+/**
+ * Text safe to print on a terminal: control characters (ESC, NUL, BEL, ...) and bidi or line
+ * separators become \u escapes.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Reads and checks a notebook file; the error names the file and what is wrong. */
 export function readNotebook(path: string): Notebook {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new Error(`cannot read notebook ${printable(path)}: ${printable((err as Error).message)}`);
+  }
+  // A binary file (an image, an archive) is named as such; its bytes never reach the terminal.
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read notebook ${path}: ${(err as Error).message}`);
+    if (bytes.includes(0)) throw new Error("NUL byte");
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${printable(path)} is not a notebook: it is a binary file, not UTF-8 JSON text`);
   }
   let nb: unknown;
   try {
     nb = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path} is not a notebook: invalid JSON (${(err as Error).message})`);
+    throw new Error(`${printable(path)} is not a notebook: invalid JSON (${printable((err as Error).message)})`);
   }
-  return validateNotebook(nb, path);
+  return validateNotebook(nb, printable(path));
 }
 
 /** Checks the structure the runner relies on (nbformat 4, a cells array of known cell types). */

@@ -67,7 +67,7 @@ export async function runNotebook(
       timeoutMs: options.timeoutMs,
       allowErrors: options.allowErrors,
       onCell: (e) => {
-        const mark = { ok: "ok", error: "FAILED", timeout: "TIMEOUT", skipped: "empty" }[e.status];
+        const mark = { ok: "ok", error: "FAILED", timeout: "TIMEOUT", skipped: "empty", lost: "LOST" }[e.status];
         const width = String(e.codeCellCount).length;
         options.say(`    cell ${String(e.codeCellNumber).padStart(width)}/${e.codeCellCount} ${mark.padEnd(6)} ${e.seconds.toFixed(2)} s`);
       },

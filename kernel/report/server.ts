@@ -15,6 +15,8 @@ export interface StartOptions {
   jupyterPath?: string[];
   /** How long to wait for the server to answer. */
   timeoutMs?: number;
+  /** More `jupyter server` arguments (they override the ones above; tests use them). */
+  extraArgs?: string[];
   /** Receives the server's log lines (they are kept quiet otherwise, and shown if it fails). */
   log?: (line: string) => void;
 }
@@ -57,7 +59,6 @@ export function findJupyter(): string {
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
-    srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const address = srv.address();
@@ -98,7 +99,20 @@ export class JupyterServer {
         `--ServerApp.token=${token}`,
         `--ServerApp.root_dir=${options.rootDir}`,
         "--ServerApp.open_browser=False",
+        // A report must receive every output: no IOPub rate limit (it drops output and writes
+        // "IOPub data rate exceeded" instead). limit_rate=False alone is enough for
+        // jupyter_server >= 1.x; the zero limits cover servers that ignore it.
+        "--ServerApp.limit_rate=False",
+        "--ServerApp.iopub_data_rate_limit=0",
+        "--ServerApp.iopub_msg_rate_limit=0",
       ];
+      // traitlets refuses an option given twice: an extra argument replaces ours of the same name.
+      for (const extra of options.extraArgs ?? []) {
+        const key = extra.split("=")[0]!;
+        const at = args.findIndex((a) => a.split("=")[0] === key);
+        if (at >= 0) args.splice(at, 1, extra);
+        else args.push(extra);
+      }
       if (process.getuid?.() === 0) args.push("--allow-root");
       const env = { ...process.env };
       if (options.jupyterPath?.length) {
@@ -127,7 +141,8 @@ export class JupyterServer {
         } catch {
           // not listening yet
         }
-        await sleep(150);
+        // A referenced timer: while the server starts, nothing else may keep this process alive.
+        await new Promise((r) => setTimeout(r, 150));
       }
       lastError = server.logLines.slice(-15).join("\n");
       await server.stop();
@@ -139,6 +154,15 @@ export class JupyterServer {
   /** The server's recent log lines, for error messages. */
   recentLog(): string[] {
     return [...this.logLines];
+  }
+
+  /**
+   * Sends SIGTERM now, without waiting (for a process that is exiting: the server then shuts its
+   * kernels down on its own).
+   */
+  terminateNow(): void {
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after a grace period); safe to call twice. */

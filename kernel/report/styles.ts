@@ -7,19 +7,19 @@ export const REPORT_CSS = `
 --ansi-black:#24292f;--ansi-red:#cf222e;--ansi-green:#116329;--ansi-yellow:#9a6700;--ansi-blue:#0969da;
 --ansi-magenta:#8250df;--ansi-cyan:#1b7c83;--ansi-white:#6e7781;--ansi-bright-black:#57606a;
 --ansi-bright-red:#a40e26;--ansi-bright-green:#1a7f37;--ansi-bright-yellow:#633c01;--ansi-bright-blue:#218bff;
---ansi-bright-magenta:#a475f9;--ansi-bright-cyan:#3192aa;--ansi-bright-white:#8c959f;color-scheme:light dark}
+--ansi-bright-magenta:#a475f9;--ansi-bright-cyan:#3192aa;--ansi-bright-white:#8c959f;--out-bg:transparent;color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;
 --code-bg:#151b23;--accent:#4493f8;--err-bg:#2d1214;--err-border:#6e2b2f;--stderr-bg:#2b230f;--sidebar:#010409;
 --tok-k:#ff7b72;--tok-s:#a5d6ff;--tok-c:#8b949e;--tok-n:#79c0ff;--tok-t:#d2a8ff;--tok-f:#d2a8ff;
 --ansi-black:#8b949e;--ansi-red:#ff7b72;--ansi-green:#3fb950;--ansi-yellow:#d29922;--ansi-blue:#58a6ff;
 --ansi-magenta:#bc8cff;--ansi-cyan:#39c5cf;--ansi-white:#b1bac4;--ansi-bright-black:#6e7681;--ansi-bright-red:#ffa198;
 --ansi-bright-green:#56d364;--ansi-bright-yellow:#e3b341;--ansi-bright-blue:#79c0ff;--ansi-bright-magenta:#d2a8ff;
---ansi-bright-cyan:#56d4dd;--ansi-bright-white:#f0f6fc}
-.output.html,.output.image img,.output.chart{background:#fff;color:#1f2328;border-radius:4px}}
+--ansi-bright-cyan:#56d4dd;--ansi-bright-white:#f0f6fc;--out-bg:#151b23}
+}
 *{box-sizing:border-box}
 html{scroll-padding-top:1rem}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI","DejaVu Sans",Helvetica,Arial,sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"}
-.layout{display:grid;grid-template-columns:250px minmax(0,1fr);min-height:100vh}.layout.no-toc{display:block}.layout.no-toc main{margin:0 auto}
+.layout{display:grid;grid-template-columns:230px minmax(0,1fr);min-height:100vh}.layout.no-toc{display:block}.layout.no-toc main{margin:0 auto}
 nav.toc{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:1.2rem 1rem;background:var(--sidebar);border-right:1px solid var(--border);font-size:13.5px}
 nav.toc .toc-title{font-weight:600;text-transform:uppercase;letter-spacing:.05em;font-size:12px;color:var(--muted);margin-bottom:.5rem}
 nav.toc ol{list-style:none;margin:0;padding:0}
@@ -27,7 +27,7 @@ nav.toc li{margin:.2rem 0}
 nav.toc li.l2{padding-left:.9rem}nav.toc li.l3{padding-left:1.8rem;font-size:13px}
 nav.toc a{color:var(--fg);text-decoration:none}nav.toc a:hover{color:var(--accent);text-decoration:underline}
 nav.toc .back{display:block;margin-bottom:.8rem;color:var(--accent)}
-main{max-width:1100px;padding:1.5rem 2.5rem 4rem;width:100%}
+main{max-width:1180px;padding:1.5rem 2rem 4rem;width:100%;min-width:0}
 header.report-meta{border-bottom:1px solid var(--border);padding-bottom:.6rem;margin-bottom:1.2rem;color:var(--muted);font-size:13px;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem}
 header.report-meta strong{color:var(--fg)}
 .status-ok{color:var(--ansi-green)}.status-error{color:var(--ansi-red);font-weight:600}
@@ -38,7 +38,7 @@ h1 .anchor,h2 .anchor,h3 .anchor,h4 .anchor{visibility:hidden;margin-left:.4rem;
 h1:hover .anchor,h2:hover .anchor,h3:hover .anchor,h4:hover .anchor{visibility:visible}
 .cell{margin:.9rem 0}
 .cell.markdown img{max-width:100%}
-.cell.markdown table{border-collapse:collapse;margin:.8rem 0}
+.cell.markdown table{border-collapse:collapse;margin:.8rem 0;display:block;max-width:100%;overflow-x:auto}
 .cell.markdown th,.cell.markdown td{border:1px solid var(--border);padding:.35rem .7rem;text-align:left;vertical-align:top}
 .cell.markdown th{background:var(--code-bg)}
 blockquote{margin:.8rem 0;padding:.1rem 1rem;border-left:4px solid var(--border);color:var(--muted)}
@@ -56,11 +56,19 @@ pre.md-code{background:var(--code-bg);border:1px solid var(--border);border-radi
 .output.text,.output.stream,.output.json,.output.latex{padding:.15rem .2rem}
 .output.stderr{background:var(--stderr-bg);padding:.3rem .5rem;border-radius:4px}
 .output.error{background:var(--err-bg);border:1px solid var(--err-border);border-radius:6px;padding:.5rem .7rem}
-.output.html{padding:.1rem}
+.output.html{padding:.45rem .6rem;background:var(--out-bg);border-radius:6px}
 .output.html table{border-collapse:collapse;font-size:13px}
+/* paramlab's own tables: the whole output scrolls (visibly) when they do not fit, never a column
+   behind an inner scrollbar; their long mono cells (arguments, shapes) may wrap first. */
+.output.html .paramlab-display.paramlab-display.paramlab-display{overflow:visible;max-width:none}
+.output.html .paramlab-display.paramlab-display.paramlab-display td.pl-mono{white-space:normal;overflow-wrap:anywhere;min-width:9em}
+.output.html::-webkit-scrollbar{height:10px}.output.html::-webkit-scrollbar-thumb{background:var(--border);border-radius:5px}
 .output.image img{max-width:100%;height:auto}
-figure.chart{margin:0;padding:.3rem;display:inline-block;max-width:100%}
-figure.chart .chart-fallback{max-width:100%;height:auto;display:block}
+figure.chart{margin:0;padding:.3rem;display:block;max-width:100%;overflow:hidden}
+figure.chart .chart-fallback{max-width:100%;height:auto;display:block;background:#fff;border-radius:4px}
+/* Charts scale down to the column (the SVG keeps its aspect ratio through its viewBox). */
+figure.chart .vega-embed{display:block;max-width:100%;padding-right:0}
+figure.chart .vega-embed svg.marks{max-width:100%;height:auto}
 figure.chart.chart-ready .chart-fallback{display:none}
 .chart-target:empty{display:none}
 .vega-embed summary{opacity:.6}
@@ -88,8 +96,11 @@ export const CHART_SCRIPT = `
     // The spec's $schema names the Vega-Lite major it was written for (JupyterLab's); the inlined
     // compiler reads it too, so drop it to avoid a version-mismatch warning.
     if (spec && typeof spec === "object") delete spec.$schema;
+    // Dark pages get Vega's dark theme (light text and grid), as JupyterLab's dark theme does.
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
     vegaEmbed(target, spec, {
       mode: figure.getAttribute("data-mode") || "vega-lite",
+      theme: dark ? "dark" : undefined,
       renderer: "svg",
       actions: { export: true, source: false, compiled: false, editor: false }
     }).then(function () {

@@ -97,7 +97,9 @@ export async function renderPng(spec: object, options: RenderOptions = {}): Prom
   const { scale = 2, theme = "light" } = options;
   const background = options.background ?? (theme === "dark" ? "transparent" : "white");
   if (!(typeof scale === "number" && scale > 0 && scale <= 8)) throw new RangeError(`renderPng(): scale must be in (0, 8], got ${scale}`);
-  const svg = await renderSvg(theme === "dark" ? darken(spec) : spec, background);
+  // XML 1.0 has no NUL or other C0 controls but TAB/LF/CR: resvg refuses an SVG holding one, so a
+  // name with a NUL in any spec would cost the whole image. They are drawn as U+FFFD instead.
+  const svg = (await renderSvg(theme === "dark" ? darken(spec) : spec, background)).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd");
   const [, , { Resvg }] = await load();
   const image = new Resvg(svg, { font: FONT_OPTIONS, fitTo: { mode: "zoom", value: scale } }).render();
   const png = image.asPng();

@@ -21,7 +21,7 @@ export interface PlotOptions {
   maxPoints?: number;
   /** Chart title (default: the scheduler's description). */
   title?: string;
-  /** Plot area size in CSS pixels (default 560 × 260; the momentum panel is 110 high). */
+  /** Plot area size in CSS pixels, 50 to 4000 (default 560 × 260; the momentum panel is 110 high). */
   width?: number;
   height?: number;
   /** Include a PNG (rendered in-process) in the display bundle. Default true. */
@@ -38,6 +38,49 @@ export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 const TOTAL_POINT_BUDGET = 8000;
 /** Significant digits kept for drawn values (tooltips show these). */
 const DIGITS = 7;
+
+/** Largest plot-area side in CSS pixels (the PNG is drawn at 2x: 8000 px, about 0.3 GB at most). */
+export const MAX_PLOT_SIZE = 4000;
+/** Smallest plot-area side: below it axes and legend have no room. */
+export const MIN_PLOT_SIZE = 50;
+
+/** The messages of the option checks, shared with the tests. */
+export const PLOT_MESSAGES = {
+  size: (fn: string, key: "width" | "height", got: unknown) =>
+    `${fn}(): ${key} must be a number of CSS pixels from ${MIN_PLOT_SIZE} to ${MAX_PLOT_SIZE}, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+  maxPoints: (fn: string, got: unknown) => `${fn}(): maxPoints must be an integer >= 8, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+  firstStep: (fn: string, got: unknown) => `${fn}(): firstStep must be an integer, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+};
+
+/** Checks the options where they enter: a plot's size decides the PNG's memory (20000² took 12.7 GB). */
+function checkOptions(fn: string, options: PlotOptions): PlotOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError(`${fn}(): options must be an object, got ${options === null ? "null" : typeof options}`);
+  for (const key of ["width", "height"] as const) {
+    const v = options[key] as unknown;
+    if (v === undefined) continue;
+    if (typeof v !== "number") throw new TypeError(PLOT_MESSAGES.size(fn, key, v));
+    if (!(v >= MIN_PLOT_SIZE && v <= MAX_PLOT_SIZE)) throw new RangeError(PLOT_MESSAGES.size(fn, key, v));
+  }
+  const mp = options.maxPoints as unknown;
+  if (mp !== undefined && !(typeof mp === "number" && Number.isInteger(mp) && mp >= 8)) {
+    throw (typeof mp === "number" ? new RangeError(PLOT_MESSAGES.maxPoints(fn, mp)) : new TypeError(PLOT_MESSAGES.maxPoints(fn, mp)));
+  }
+  const fs = options.firstStep as unknown;
+  // Any integer: a scheduler's lastEpoch (-1 for a ChainedScheduler) is a valid first step.
+  if (fs !== undefined && !(typeof fs === "number" && Number.isSafeInteger(fs))) {
+    throw (typeof fs === "number" ? new RangeError(PLOT_MESSAGES.firstStep(fn, fs)) : new TypeError(PLOT_MESSAGES.firstStep(fn, fs)));
+  }
+  return options;
+}
+
+/**
+ * A name as drawn: characters that Vega's expression parser or SVG cannot hold (C0/C1 controls such
+ * as NUL, U+2028 / U+2029 line and paragraph separators, bidi overrides) are shown as `\uXXXX`.
+ * The text summary keeps names as given.
+ */
+export function plotLabel(name: string): string {
+  return String(name).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 /** True for objects shaped like `optim.lr_scheduler.simulate`'s result. */
 export function isScheduleTrace(v: unknown): v is ScheduleTrace {
@@ -125,20 +168,30 @@ export class SchedulePlot {
   #points = 0;
 
   readonly #legendTitle: string;
+  /** Drawn label per series name (see `plotLabel`), distinct for distinct names. */
+  readonly #labels: Map<string, string>;
 
   /** Use `plotSchedule` / `compareSchedules`. */
   constructor(series: Series[], steps: number, title: string, subtitle: string, options: PlotOptions, legendTitle = "group") {
     this.#legendTitle = legendTitle;
     this.#series = series;
+    this.#labels = uniqueLabels(series.map((s) => s.name));
     this.#steps = steps;
     this.title = options.title ?? title;
     this.subtitle = subtitle;
     this.options = { ...options };
   }
 
-  /** Series labels in legend order. */
+  /** Series labels in legend order, as drawn. */
   get seriesNames(): string[] {
-    return [...new Set(this.#series.map((s) => s.name))];
+    const names = [...new Set(this.#series.map((s) => this.#labels.get(s.name)!))];
+    for (const row of this.#rows(this.#perSeries(), this.options.firstStep ?? 0)) if (!names.includes(row.n)) names.push(row.n);
+    return names;
+  }
+
+  #perSeries(): number {
+    const maxPoints = this.options.maxPoints ?? 2000;
+    return Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
   }
 
   /** The Vega-Lite spec (interactive: tooltips on the nearest point). */
@@ -160,21 +213,24 @@ export class SchedulePlot {
     const rows: DataRow[] = [];
     this.#approximate = false;
     this.#points = 0;
-    for (const s of this.#series) {
+    for (const { series: s, names } of mergeIdenticalMomentum(this.#series)) {
       const { indices, approximate } = downsample(s.values, perSeries);
       if (approximate) this.#approximate = true;
       const steps = Array.from(indices, (i) => i + firstStep);
       const values = Array.from(indices, (i) => round(s.values[i]));
       this.#points += steps.length;
-      rows.push({ k: s.kind === "lr" ? "lr" : "m", n: s.name, s: steps, v: values });
+      const labels = names.map((n) => this.#labels.get(n)!);
+      // Identical lines would hide each other: one line, named for all of them.
+      const label = labels.length > 1 ? `${labels.join(" = ")} (same ${s.kind})` : labels[0]!;
+      rows.push({ k: s.kind === "lr" ? "lr" : "m", n: label, s: steps, v: values });
     }
     this.#cache = { key, rows };
     return rows;
   }
 
   #build(interactive: boolean): Record<string, unknown> {
-    const { logY = false, maxPoints = 2000, width = 560, height = 260, firstStep = 0 } = this.options;
-    const perSeries = Math.max(8, Math.min(maxPoints, Math.floor(TOTAL_POINT_BUDGET / Math.max(1, this.#series.length))));
+    const { logY = false, width = 560, height = 260, firstStep = 0 } = this.options;
+    const perSeries = this.#perSeries();
     const rows = this.#rows(perSeries, firstStep);
     const names = this.seriesNames;
     const domainX = [firstStep, firstStep + Math.max(1, this.#steps - 1)];
@@ -205,7 +261,7 @@ export class SchedulePlot {
           type: "quantitative",
           title: yTitle,
           scale: log ? { type: "log" } : { zero: kind === "lr" },
-          axis: { format: "~g" },
+          axis: { format: log && logNeedsExponent(rows, kind) ? "~e" : "~g" },
         },
         color,
       };
@@ -239,7 +295,7 @@ export class SchedulePlot {
       .join(" · ");
     return {
       $schema: VEGALITE_SCHEMA,
-      title: { text: wrapTitle(this.title), subtitle, anchor: "start" },
+      title: { text: wrapTitle(plotLabel(this.title)), subtitle: plotLabel(subtitle), anchor: "start" },
       data: { values: rows },
       ...body,
       config: { axis: { labelFontSize: 11, titleFontSize: 12 } },
@@ -294,6 +350,59 @@ export class SchedulePlot {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** Distinct drawn labels for distinct names: escaping could make two alike ("a\u2028" and "a\\u2028"). */
+function uniqueLabels(names: string[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const name of names) {
+    if (labels.has(name)) continue;
+    let label = plotLabel(name);
+    for (let k = 2; taken.has(label); k++) label = `${plotLabel(name)} #${k}`;
+    labels.set(name, label);
+    taken.add(label);
+  }
+  return labels;
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * The series to draw: lr series as they are; momentum / beta1 series that are identical across
+ * groups (OneCycleLR cycles every group's momentum alike) become one series with all their names.
+ */
+function mergeIdenticalMomentum(series: Series[]): Array<{ series: Series; names: string[] }> {
+  const out: Array<{ series: Series; names: string[] }> = [];
+  for (const s of series) {
+    const twin = s.kind === "lr" ? undefined : out.find((o) => o.series.kind === s.kind && sameValues(o.series.values, s.values));
+    if (twin) twin.names.push(s.name);
+    else out.push({ series: s, names: [s.name] });
+  }
+  return out;
+}
+
+/**
+ * Whether a log axis needs exponent labels: d3's "~g" writes 1e-6 as "0.000001" but 1e-7 as
+ * "1e-7", so a range reaching below 1e-4 is labelled "1e-3 … 1e-8" throughout instead.
+ */
+function logNeedsExponent(rows: DataRow[], kind: "lr" | "m"): boolean {
+  let min = Infinity;
+  let max = 0;
+  for (const r of rows) {
+    if (r.k !== kind) continue;
+    for (const v of r.v) {
+      if (v !== null && v > 0) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+  }
+  return min < 1e-4 || max >= 1e6;
 }
 
 /**
@@ -356,6 +465,7 @@ function groupsText(n: number): string {
  */
 export function plotSchedule(trace: ScheduleTrace, options: PlotOptions = {}): SchedulePlot {
   const t = checkTrace(trace, "plotSchedule(trace)");
+  checkOptions("plotSchedule", options);
   return new SchedulePlot(traceSeries(t, ""), t.steps, t.description || t.scheduler, `${stepsText(t.steps)} · ${groupsText(t.groupNames.length)}`, options);
 }
 
@@ -366,6 +476,7 @@ export function plotSchedule(trace: ScheduleTrace, options: PlotOptions = {}): S
  * compareSchedules({ "step decay": stepTrace, "one cycle": oneCycleTrace }, { logY: true });
  */
 export function compareSchedules(traces: ScheduleTrace[] | Record<string, ScheduleTrace>, options: PlotOptions = {}): SchedulePlot {
+  checkOptions("compareSchedules", options);
   let entries: Array<[string, ScheduleTrace]>;
   if (Array.isArray(traces)) {
     const list = traces.map((t, i) => checkTrace(t, `compareSchedules(traces)[${i}]`));

@@ -31,6 +31,10 @@ test("bad input names what was given and what is expected, shows usage, exits no
     [["install", "--prefix"], /--prefix needs a value/],
     [["install", "--user=yes"], /--user takes no value, got "yes"/],
     [["kernel"], /needs --config-path FILE/],
+    [["kernel", "--config-path"], /--config-path needs a value/],
+    [["kernel", "--config-path", "a.json", "extra"], /Unexpected argument "extra" \(expected one of --config-path\)/],
+    [["install", "--name", "a", "--name", "b"], /--name was given twice/],
+    [["install", "--prefix", "--user"], /--prefix needs a value/],
   ] as const) {
     const r = cli(...args);
     assert.equal(r.status, 2, `${args.join(" ")}: exit ${r.status}`);

@@ -6,13 +6,16 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { runReportCli } from "../../kernel/report/cli.js";
 import { findJupyter, JupyterServer } from "../../kernel/report/server.js";
 import type { Notebook } from "../../kernel/report/notebook.js";
+
+const CLI = join(__dirname, "..", "..", "kernel", "cli.ts");
 
 let jupyter: string | undefined;
 try {
@@ -172,5 +175,102 @@ test("a wrong token or an unreachable server is reported as an error naming the 
     assert.equal(down.err, `paramlab report: error: cannot reach the Jupyter server at http://127.0.0.1:${port}/ (ECONNREFUSED)\n`);
   } finally {
     await server.stop();
+  }
+});
+
+test("the server report starts has no IOPub rate limit: 100,000 printed lines and a 10 MB print arrive whole", { skip, timeout: 240_000 }, async () => {
+  // On the paramlab kernel (ipykernel itself drops messages past ZeroMQ's high-water mark when
+  // each line is flushed on its own). Before the fix 24k-54k of the lines arrived.
+  const path = pythonNotebook("flood", ["for (let i = 0; i < 100000; i++) console.log(i)", 'console.log("x".repeat(10_000_000))']);
+  const nbFile = JSON.parse(readFileSync(path, "utf8")) as Notebook;
+  nbFile.metadata.kernelspec = { name: "paramlab", display_name: "TypeScript (paramlab)", language: "typescript" };
+  writeFileSync(path, JSON.stringify(nbFile));
+  const out = join(dir, "out-flood");
+  const { code, err } = await run([path, "--out", out, "--timeout", "200"]);
+  assert.equal(code, 0, err);
+  const nb = JSON.parse(readFileSync(join(out, "flood.ipynb"), "utf8")) as Notebook;
+  // Summaries, not the strings: a failing diff of 10 MB would take minutes to print.
+  const summary = nb.cells.map((c) =>
+    (c.cell_type === "code" ? c.outputs : []).map((o) => {
+      const text = o.output_type === "stream" ? (o.text as string[]).join("") : JSON.stringify(o);
+      return { type: o.output_type, name: "name" in o ? o.name : undefined, chars: text.length, lines: text.split("\n").length - 1, head: text.slice(0, 40) };
+    }),
+  );
+  const expectedLines = Array.from({ length: 100000 }, (_, i) => `${i}\n`).join("");
+  assert.deepEqual(summary, [
+    [{ type: "stream", name: "stdout", chars: expectedLines.length, lines: 100000, head: expectedLines.slice(0, 40) }],
+    [{ type: "stream", name: "stdout", chars: 10_000_001, lines: 1, head: "x".repeat(40) }],
+  ]);
+  const [lines, big] = nb.cells.map((c) => (c.cell_type === "code" ? (c.outputs[0] as { text: string[] }).text.join("") : ""));
+  assert.ok(lines === expectedLines, "every line, in order");
+  assert.ok(big === `${"x".repeat(10_000_000)}\n`, "the 10 MB line whole");
+});
+
+test("--server: a server that drops output (IOPub data rate exceeded) fails the run loudly, even with --allow-errors", { skip, timeout: 180_000 }, async () => {
+  // Jupyter's defaults (1 MB/s over 3 s), as on a server someone started by hand.
+  const server = await JupyterServer.start({
+    rootDir: dir,
+    extraArgs: ["--ServerApp.limit_rate=True", "--ServerApp.iopub_data_rate_limit=1000000", "--ServerApp.iopub_msg_rate_limit=1000"],
+  });
+  try {
+    const path = pythonNotebook("limited", ["print('x' * 10_000_000)", "print('next')"]);
+    const out = join(dir, "out-limited");
+    const { code, err } = await run([path, "--out", out, "--server", server.url, "--token", server.token, "--allow-errors"]);
+    assert.equal(code, 1, err);
+    assert.match(err, /cell 1 \(code cell 1 of 2\) failed: OutputLostError: the Jupyter server dropped output of this cell \(IOPub data rate exceeded\)/);
+    assert.match(err, /--ServerApp\.iopub_data_rate_limit=0/);
+    assert.match(err, /output was lost, so .*limited\.html is incomplete/);
+    assert.match(readFileSync(join(out, "limited.html"), "utf8"), /OutputLostError/);
+  } finally {
+    await server.stop();
+  }
+});
+
+/** Processes whose command line mentions `needle` (e.g. a server's root directory). */
+function processesMentioning(needle: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (cmd.includes(needle) && Number(pid) !== process.pid) found.push(`${pid}: ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+test("a crash during the run (kernel killed, invalid kernel message) still stops the server, its kernels and the temporary kernelspec", { skip, timeout: 240_000 }, async () => {
+  const root = join(dir, "crash");
+  const tmp = join(dir, "crash-tmp");
+  const runtime = join(dir, "crash-runtime"); // kernels' connection files: in their command lines
+  mkdirSync(root);
+  mkdirSync(tmp);
+  const cases: Array<[string, string[], RegExp]> = [
+    ["killed", ["print(1)", "import os; os._exit(1)", "print(2)"], /KernelError: the kernel stopped while running this cell/],
+    [
+      "invalid",
+      ["k = get_ipython().kernel\nk.session.send(k.iopub_socket, 'error', {'ename': {}, 'evalue': 7, 'traceback': []}, parent=k.get_parent('shell'))\nimport time; time.sleep(1)", "print(2)"],
+      /the kernel sent a message that breaks the Jupyter protocol, so the run stopped \(Kernel message validation error/,
+    ],
+  ];
+  for (const [name, cells, message] of cases) {
+    const path = pythonNotebook(name, cells).replace(dir, root);
+    renameSync(join(dir, `${name}.ipynb`), path);
+    // The real CLI in its own process: its exit is what must not leave anything behind.
+    const child = spawnSync(process.execPath, ["--import", "tsx", CLI, "report", path, "--out", join(root, `out-${name}`), "--timeout", "60"], {
+      encoding: "utf8",
+      timeout: 150_000,
+      env: { ...process.env, TMPDIR: tmp, JUPYTER_RUNTIME_DIR: runtime },
+    });
+    assert.equal(child.status, 1, `${name}: ${child.stderr}`);
+    assert.match(child.stderr, message, name);
+    assert.doesNotMatch(child.stderr, /^\s+at /m, `${name}: no stack trace of an uncaught error`);
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith("paramlab-kernelspec-")), [], `${name}: temporary kernelspec removed`);
+    // The server (its root is `root`) and any kernel it started are gone.
+    const deadline = Date.now() + 10_000;
+    while (processesMentioning(root).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(processesMentioning(root), [], `${name}: no server left`);
+    assert.deepEqual(processesMentioning(runtime), [], `${name}: no kernel left`);
   }
 });
