@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareSchedules, plotSchedule, toMimeBundle, VEGALITE_MIME } from "../../lib/index.js";
+import { compareSchedules, plotSchedule } from "../../lib/index.js";
+import { toMimeBundle, VEGALITE_MIME } from "../../lib/display/jupyter.js";
 import { PLOT_MESSAGES } from "../../lib/display/schedule_plot.js";
 import { renderPng, renderSvg } from "../../lib/display/render_png.js";
 import type { ScheduleTrace } from "../../lib/optim/lr_scheduler/trace.js";

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { renderNotebookHtml } from "../../kernel/report/html.js";
 import { readNotebook } from "../../kernel/report/notebook.js";
-import { nn, toMimeBundle } from "../../lib/index.js";
+import { nn } from "../../lib/index.js";
+import { toMimeBundle } from "../../lib/display/jupyter.js";
 import { summary } from "../../lib/display/module_summary.js";
 
 const CHROMIUM = "/usr/bin/chromium";
