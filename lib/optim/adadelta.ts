@@ -1,5 +1,5 @@
 import type { Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { stepCounter, zeros, type StateSpec } from "./param_state.js";
 
@@ -30,6 +30,10 @@ export class Adadelta extends Optimizer<AdadeltaDefaults> {
   static readonly DEFAULTS: Readonly<AdadeltaDefaults> = DEFAULTS;
   static readonly STATE: StateSpec<AdadeltaDefaults> = { step: stepCounter, square_avg: zeros, acc_delta: zeros };
   protected override readonly kernel = adadeltaKernel;
+
+  constructor(params: ParamsInput, options?: AdadeltaOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: AdadeltaDefaults) {
     return { rho: g.rho, eps: g.eps };

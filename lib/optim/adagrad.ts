@@ -1,6 +1,6 @@
 import { full } from "../tensor/tensor.js";
 import type { Flag } from "./hyperparameters.js";
-import { Optimizer, type ParamGroupInput } from "./optimizer.js";
+import { Optimizer, type ParamGroupInput, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { stepCounter, type ParamState, type StateSpec } from "./param_state.js";
 
@@ -40,6 +40,10 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
     sum: { init: (p, defaults) => full(p.shape, defaults.initial_accumulator_value) },
   };
   protected override readonly kernel = adagradKernel;
+
+  constructor(params: ParamsInput, options?: AdagradOptions) {
+    super(params, options);
+  }
 
   override addParamGroup(paramGroup: ParamGroupInput): void {
     super.addParamGroup(paramGroup);

@@ -1,6 +1,6 @@
 import { type Betas, type Flag } from "./hyperparameters.js";
 import { adamKernel } from "./adam_kernel.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { onlyWhen, stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
 const DEFAULTS = {
@@ -48,6 +48,10 @@ export class Adam extends Optimizer<AdamDefaults> {
     max_exp_avg_sq: onlyWhen(zeros, (g: AdamDefaults) => g.amsgrad),
   };
   protected override readonly kernel = adamKernel;
+
+  constructor(params: ParamsInput, options?: AdamOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: AdamDefaults, state: ParamState) {
     const [beta1, beta2] = g.betas;

@@ -1,5 +1,5 @@
 import type { Betas, Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
@@ -29,6 +29,10 @@ export class Adamax extends Optimizer<AdamaxDefaults> {
   static readonly DEFAULTS: Readonly<AdamaxDefaults> = DEFAULTS;
   static readonly STATE: StateSpec<AdamaxDefaults> = { step: stepCounter, exp_avg: zeros, exp_inf: zeros };
   protected override readonly kernel = adamaxKernel;
+
+  constructor(params: ParamsInput, options?: AdamaxOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: AdamaxDefaults, state: ParamState) {
     const [beta1, beta2] = g.betas;

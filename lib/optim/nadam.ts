@@ -1,5 +1,5 @@
 import type { Betas, Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
@@ -35,6 +35,10 @@ export class NAdam extends Optimizer<NAdamDefaults> {
   static readonly DEFAULTS: Readonly<NAdamDefaults> = DEFAULTS;
   static readonly STATE: StateSpec<NAdamDefaults> = { step: stepCounter, mu_product: { init: () => 1 }, exp_avg: zeros, exp_avg_sq: zeros };
   protected override readonly kernel = nadamKernel;
+
+  constructor(params: ParamsInput, options?: NAdamOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: NAdamDefaults, state: ParamState) {
     const [beta1, beta2] = g.betas;

@@ -1,5 +1,5 @@
 import type { Betas, Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { stepCounter, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
@@ -33,6 +33,10 @@ export class RAdam extends Optimizer<RAdamDefaults> {
   static readonly DEFAULTS: Readonly<RAdamDefaults> = DEFAULTS;
   static readonly STATE: StateSpec<RAdamDefaults> = { step: stepCounter, exp_avg: zeros, exp_avg_sq: zeros };
   protected override readonly kernel = radamKernel;
+
+  constructor(params: ParamsInput, options?: RAdamOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: RAdamDefaults, state: ParamState) {
     const [beta1, beta2] = g.betas;

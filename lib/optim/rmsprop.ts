@@ -1,5 +1,5 @@
 import type { Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { onlyWhen, stepCounter, zeros, type StateSpec } from "./param_state.js";
 
@@ -40,6 +40,10 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
     grad_avg: onlyWhen(zeros, (g: RMSpropDefaults) => g.centered),
   };
   protected override readonly kernel = rmspropKernel;
+
+  constructor(params: ParamsInput, options?: RMSpropOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: RMSpropDefaults) {
     return { alpha: g.alpha, eps: g.eps, momentum: g.momentum };

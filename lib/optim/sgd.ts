@@ -1,5 +1,5 @@
 import type { Flag } from "./hyperparameters.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamsInput } from "./optimizer.js";
 import { defineKernel } from "./parallel.js";
 import { onlyWhen, zeros, type ParamState, type StateSpec } from "./param_state.js";
 
@@ -38,6 +38,10 @@ export class SGD extends Optimizer<SGDDefaults> {
     momentum_buffer: onlyWhen(zeros, (g: SGDDefaults) => g.momentum !== 0),
   };
   protected override readonly kernel = sgdKernel;
+
+  constructor(params: ParamsInput, options?: SGDOptions) {
+    super(params, options);
+  }
 
   protected override scalars(g: SGDDefaults, _state: ParamState, created: readonly string[]) {
     // PyTorch starts the buffer as a copy of the (decayed) gradient: `first` marks that step.
