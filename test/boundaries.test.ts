@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..");
-const FORBIDDEN = [/^tslab(\/|$)/, /^zeromq(\/|$)/, /^@jupyterlab\//, /^@jupyter\//, /jupyter/i, /(^|\/)kernel(\/|$)/];
+const FORBIDDEN = [/^tslab(\/|$)/, /^zeromq(\/|$)/, /^@jupyterlab\//, /^@jupyter\//, /^@?jupyter/i, /(^|\/)kernel(\/|$)/];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -12,6 +12,7 @@ const ENTRY = path.resolve(__dirname, "..", "..", "dist", "lib", "index.d.ts");
 
 /** The plumbing issue 14.4 names (and its kin), which a cell must not see unqualified. */
 const PLUMBING = ["setDisplaySink", "getDisplaySink", "flushDisplays", "setDisplayTimeout", "getDisplayTimeout", "DISPLAY_METADATA", "VEGALITE_MIME", "JUPYTER_DISPLAY", "preloadRenderer", "renderPng", "toMimeBundle", "registerFormatter", "mediaBundle", "plainText", "isScheduleTrace", "downsample", "sameShape", "formatShape", "DisplaySink"];
+const TORCH_FUNCTIONS = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp", "view", "reshape", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "t", "expand", "cat", "stack", "sum", "mean", "max", "min", "argmax", "argmin", "matmul", "select", "narrow", "indexSelect", "gather", "where", "maskedFill", "noGrad", "enableGrad", "isGradEnabled"];
 const VOCABULARY = ["nn", "optim", "tensor", "zeros", "ones", "randn", "manualSeed", "display", "summary", "describeParamGroups", "visualizeOptimizerParamGroups", "plotSchedule", "compareSchedules", "previewSchedule", "Tensor", "ValueError", "setNumThreads"];
 
 test("the preload is the public barrel: vocabulary in, plumbing only under jupyter", () => {
@@ -19,7 +20,10 @@ test("the preload is the public barrel: vocabulary in, plumbing only under jupyt
   for (const n of VOCABULARY) assert.ok(names.includes(n), `${n} is not preloaded`);
   for (const n of PLUMBING) assert.ok(!names.includes(n), `${n} (plumbing) is preloaded`);
   assert.ok(names.includes("jupyter"), "the jupyter namespace is preloaded");
-  assert.ok(names.length < 73, `${names.length} names (issue 14.4 counted 73 with the plumbing)`);
+  // Autograd (issue 9) added PyTorch's tensor functions (torch.add, torch.cat, ...): vocabulary,
+  // counted apart so the bound still measures what issue 14.4 removed.
+  const rest = names.filter((n) => !TORCH_FUNCTIONS.includes(n));
+  assert.ok(rest.length < 73, `${rest.length} names besides the tensor functions (issue 14.4 counted 73 with the plumbing)`);
 });
 
 test("the jupyter namespace holds the plumbing the kernel uses", () => {
