@@ -52,7 +52,9 @@ parentPort.on("message", (m) => {
   pump();
 });
 (async () => {
-  const publisher = new zmq.Publisher({ linger: 1000 });
+  // No high-water mark: a PUB socket silently drops messages past it (1000 by default), so a
+  // cell printing 100,000 lines lost some whenever the frontend lagged.
+  const publisher = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
   await publisher.bind(workerData.iopub);
   pub = publisher;
   hb = new zmq.Reply({ linger: 0 });

@@ -145,7 +145,7 @@ export class KernelServer {
     if (this.closed) return;
     this.log(`I/O thread unavailable (${err.message}); IOPub and heartbeat run on the main thread`);
     this.io = null;
-    const iopub = new zmq.Publisher({ linger: 1000 });
+    const iopub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 }); // never drop output (see io_thread.ts)
     const hb = new zmq.Reply({ linger: 0 });
     this.sockets.iopub = iopub;
     this.sockets.hb = hb;
