@@ -11,8 +11,8 @@
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { nn, optim, zeros } from "../lib/index.js";
-import { getNumThreads, setNumThreads } from "../lib/optim/parallel.js";
+import { optim } from "../lib/index.js";
+import { benchParameter, timeSteps } from "./optimizer_step.js";
 import { median, runTorchJson, TORCH_ENVS } from "./torch_env.js";
 
 const numel = Number(process.argv[2] ?? 10_000_000);
@@ -21,28 +21,10 @@ const rounds = Number(process.argv[4] ?? 3);
 
 /** paramlab: one parameter of `numel` elements, a fixed gradient; returns a timer of `repeats` steps. */
 function paramlabAdam() {
-  const p = new nn.Parameter(zeros(numel));
-  const grad = zeros(numel);
-  for (let i = 0; i < numel; i++) {
-    p.data[i] = Math.sin(i);
-    grad.data[i] = Math.cos(i * 0.7);
-  }
-  p.grad = grad;
-  const opt = new optim.Adam([p], { lr: 1e-3 });
+  const opt = new optim.Adam([benchParameter(numel)], { lr: 1e-3 });
   return (threads: number) => {
-    const previous = setNumThreads(threads);
-    try {
-      for (let i = 0; i < 2; i++) opt.step(); // warm-up: state allocation, JIT, worker start
-      const times: number[] = [];
-      for (let i = 0; i < repeats; i++) {
-        const t0 = performance.now();
-        opt.step();
-        times.push(performance.now() - t0);
-      }
-      return { threads: getNumThreads(), median: median(times), min: Math.min(...times), all: times.map((t) => +t.toFixed(2)) };
-    } finally {
-      setNumThreads(previous);
-    }
+    const { times, threads: used } = timeSteps(opt, threads, repeats);
+    return { threads: used, median: median(times), min: Math.min(...times), all: times.map((t) => +t.toFixed(2)) };
   };
 }
 

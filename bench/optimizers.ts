@@ -15,8 +15,8 @@
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { nn, optim, zeros } from "../lib/index.js";
-import { getNumThreads, setNumThreads } from "../lib/optim/parallel.js";
+import { nn, optim } from "../lib/index.js";
+import { benchParameter, timeSteps } from "./optimizer_step.js";
 import { median, runTorchJson, TORCH_ENVS } from "./torch_env.js";
 
 type Ctor = new (params: nn.Parameter[], options: Record<string, unknown>) => optim.Optimizer;
@@ -43,27 +43,8 @@ const THREADS = [1, Math.min(2, availableParallelism())].filter((t, i, a) => a.i
 const gbps = (bytes: number, ms: number) => +((bytes * numel) / (ms * 1e6)).toFixed(1);
 
 function timeParamlab(name: string, threads: number): number {
-  const p = new nn.Parameter(zeros(numel));
-  const grad = zeros(numel);
-  for (let i = 0; i < numel; i++) {
-    p.data[i] = Math.sin(i);
-    grad.data[i] = Math.cos(i * 0.7);
-  }
-  p.grad = grad;
-  const opt = new OPTIONS[name].cls([p], OPTIONS[name].options);
-  const previous = setNumThreads(threads);
-  try {
-    for (let i = 0; i < 2; i++) opt.step(); // warm-up: state allocation, JIT, worker start
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      const t0 = performance.now();
-      opt.step();
-      times.push(performance.now() - t0);
-    }
-    return median(times);
-  } finally {
-    setNumThreads(previous);
-  }
+  const opt = new OPTIONS[name].cls([benchParameter(numel)], OPTIONS[name].options);
+  return median(timeSteps(opt, threads, repeats).times);
 }
 
 type TorchOut = { threads: number; ms: Record<string, Record<string, { median: number; min: number }>> };
