@@ -1,6 +1,6 @@
 // Public display API: what a notebook calls (display, summaries, reports, schedule plots).
 export { display } from "./sink.js";
-export type { MimeBundle, DisplayOptions, DisplayHandle, Displayable } from "./sink.js";
+export type { MimeBundle, DisplayOptions, DisplayHandle, UpdateOptions, Displayable } from "./sink.js";
 export { summary, ModuleSummary } from "./module_summary.js";
 export type { SummaryOptions, SummaryRow, SummaryTotals } from "./module_summary.js";
 export { describeParamGroups, visualizeOptimizerParamGroups, ParamGroupReport } from "./param_groups.js";

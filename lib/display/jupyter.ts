@@ -7,6 +7,7 @@
  * @example
  * import { jupyter } from "paramlab";
  * jupyter.setDisplayTimeout(60_000);
+ * jupyter.setUpdateRate(10); // live displays may change 10 times a second
  * const bundle = await jupyter.toMimeBundle(model);
  */
 export {
@@ -15,14 +16,18 @@ export {
   flushDisplays,
   setDisplayTimeout,
   getDisplayTimeout,
+  setUpdateRate,
+  getUpdateRate,
   toMimeBundle,
+  liveMimeBundle,
   registerFormatter,
   mediaBundle,
   plainText,
   JUPYTER_DISPLAY,
   DISPLAY_METADATA,
+  LIVE_DISPLAY,
 } from "./sink.js";
-export type { MimeBundle, MediaBundle, DisplaySink } from "./sink.js";
+export type { MimeBundle, MediaBundle, DisplaySink, LiveDisplayable } from "./sink.js";
 export { isScheduleTrace, VEGALITE_MIME } from "./schedule_plot.js";
 export { downsample } from "./downsample.js";
 export type { Downsampled } from "./downsample.js";

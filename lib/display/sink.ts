@@ -1,25 +1,36 @@
 /**
- * The display protocol: turning any value into a MIME bundle, and sending bundles through a
- * pluggable sink. The library never talks to Jupyter itself; the kernel installs a sink with
- * `setDisplaySink`, and plain Node prints the `text/plain` form.
+ * Sending displays: `display()` and its handles, through a pluggable sink. The library never talks
+ * to Jupyter itself; the kernel installs a sink with `setDisplaySink`, and plain Node prints the
+ * `text/plain` form. Turning values into MIME bundles is mime_bundle.ts (re-exported here).
  *
- * Displayable objects follow Deno's convention: a method `[Symbol.for("Jupyter.display")]()`
- * returning (or resolving to) a flat `{ mimeType: data }` object, so the same objects render in
- * Deno's Jupyter kernel. Deno sends that object as the message's `data` with empty metadata; to
- * carry metadata (e.g. a PNG's width and height) paramlab stores it under the non-enumerable
- * symbol key `DISPLAY_METADATA`, which Deno's JSON serialisation skips.
+ * Delivery, as a synchronous training loop needs it:
+ * - New outputs (`display_data`) keep the order of the `display()` calls; one whose bundle is
+ *   ready is sent at once (the kernel's I/O thread sends it while the loop still runs).
+ * - Updates (`update_display_data`) are ordered per display_id only: an update of display A is
+ *   never held behind a slow bundle of display B, and updates of one id never overtake each other.
+ * - Updates of one display_id coalesce and are throttled (default at most 4 a second): a throttled
+ *   update only stores its value; the bundle is built when it is sent, and a trailing send (or the
+ *   end of the cell) delivers the latest value.
+ * - A value with a live form (`LIVE_DISPLAY`) is shown and updated in that form (no PNG); its full
+ *   form is sent for the final state: by `flushDisplays()` (the kernel awaits it at the end of each
+ *   cell), by `handle.flush()`, or by `handle.update(value, { final: true })`.
  */
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
+import { fallback, isPromiseLike, liveMimeBundle, plainText, toMimeBundle, type MimeBundle } from "./mime_bundle.js";
 
-/** A Jupyter MIME bundle: `data` keyed by MIME type, plus optional per-type `metadata`. */
-export interface MimeBundle {
-  data: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
-
-/** What `[Symbol.for("Jupyter.display")]()` returns: MIME type → data (Deno's media bundle). */
-export type MediaBundle = Record<string, unknown>;
+export {
+  JUPYTER_DISPLAY,
+  DISPLAY_METADATA,
+  LIVE_DISPLAY,
+  mediaBundle,
+  plainText,
+  registerFormatter,
+  toMimeBundle,
+  liveMimeBundle,
+  hasLiveForm,
+} from "./mime_bundle.js";
+export type { MimeBundle, MediaBundle, Displayable, LiveDisplayable } from "./mime_bundle.js";
 
 /** Where `display()` sends bundles; the kernel installs one, `null` restores printing to stdout. */
 export type DisplaySink = (
@@ -35,162 +46,46 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
+/** Options of `DisplayHandle.update()`. */
+export interface UpdateOptions {
+  /** This is the final state: send the full form (PNG included) now instead of a throttled live form. */
+  final?: boolean;
+}
+
 /** A displayed output that can be replaced in place (IPython's `DisplayHandle`). */
 export interface DisplayHandle {
   readonly displayId: string;
-  /** Replaces the output with the display of `value` (an `update_display_data` message). */
-  update(value: unknown): void;
+  /**
+   * Replaces the output with the display of `value` (an `update_display_data` message). Updates
+   * are throttled (see `jupyter.setUpdateRate`); the latest value is always shown in the end.
+   */
+  update(value: unknown, options?: UpdateOptions): void;
+  /** Sends the full form of the latest value now (a plot's PNG); resolves once it is sent. */
+  flush(): Promise<void>;
 }
 
-/** Deno's display method key. */
-export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+/** The messages of the option checks, shared with the tests. */
+export const DISPLAY_MESSAGES = {
+  options: (got: unknown) => `display() options must be an object like { display_id: true }, got ${describe(got)}`,
+  unknownOption: (fn: string, key: string, expected: string) => `${fn}: unknown option ${JSON.stringify(key)} (expected ${expected})`,
+  displayId: (got: unknown) => `display_id must be true or a non-empty string, got ${inspect(got)}`,
+  updateNeedsId: "display(value, { update: true }) needs the display_id of the output to update",
+  updateFlag: (got: unknown) => `display(): update must be a boolean, got ${inspect(got)}`,
+  updateOptions: (got: unknown) => `update() options must be an object like { final: true }, got ${describe(got)}`,
+  final: (got: unknown) => `update(): final must be a boolean, got ${inspect(got)}`,
+  rate: (got: unknown) =>
+    `setUpdateRate() expects updates per second as a number >= 0 (0: only the final state; Infinity: every update), got ${inspect(got)}`,
+};
 
-/** Key of the metadata attached to a media bundle (non-enumerable, so Deno ignores it). */
-export const DISPLAY_METADATA: unique symbol = Symbol.for("paramlab.display.metadata") as never;
-
-/** An object that displays itself. */
-export interface Displayable {
-  [JUPYTER_DISPLAY](): MediaBundle | Promise<MediaBundle>;
+function describe(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `${typeof v} ${inspect(v)}`;
 }
 
-/**
- * Builds a media bundle for `[Symbol.for("Jupyter.display")]()`: the MIME data as enumerable keys
- * (what Deno sends) and `metadata`, if any, under `DISPLAY_METADATA` (what paramlab's kernel adds).
- *
- * @example
- * class Note { [Symbol.for("Jupyter.display")]() { return mediaBundle({ "text/plain": "hi" }); } }
- */
-export function mediaBundle(data: Record<string, unknown>, metadata?: Record<string, unknown>): MediaBundle {
-  const out: MediaBundle = { ...data };
-  if (metadata && Object.keys(metadata).length) {
-    Object.defineProperty(out, DISPLAY_METADATA, { value: metadata, enumerable: false });
-  }
-  return out;
-}
-
-/** `text/plain` of any value: `util.inspect` without ANSI colours (strings as they are). */
-export function plainText(value: unknown): string {
-  if (typeof value === "string") return value;
-  return inspect(value, { colors: false, depth: 4, maxArrayLength: 50, breakLength: 100 });
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
-}
-
-function isObject(v: unknown): v is Record<string | symbol, unknown> {
+function isPlainOptions(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Normalises what a display method returned into a `MimeBundle`, degrading to text on junk. */
-function normalise(value: unknown, raw: unknown, via: string): MimeBundle {
-  if (!isObject(raw)) {
-    process.emitWarning(`${via} returned ${raw === null ? "null" : typeof raw}, expected an object of MIME type -> data; showing text instead`);
-    return { data: { "text/plain": plainText(value) } };
-  }
-  // Accept a full bundle `{ data, metadata }` as well as Deno's flat form.
-  const isFull = isObject(raw.data) && Object.keys(raw).every((k) => k === "data" || k === "metadata");
-  const data: Record<string, unknown> = isFull ? { ...(raw.data as Record<string, unknown>) } : { ...raw };
-  const meta = isFull ? raw.metadata : raw[DISPLAY_METADATA];
-  if (!("text/plain" in data)) data["text/plain"] = plainText(value);
-  const bundle: MimeBundle = { data };
-  if (isObject(meta) && Object.keys(meta).length) bundle.metadata = { ...meta } as Record<string, unknown>;
-  return bundle;
-}
-
-function fallback(value: unknown, via: string, err: unknown, quiet = false): MimeBundle {
-  if (!quiet) process.emitWarning(`${via} failed (${err instanceof Error ? err.message : String(err)}); showing text instead`);
-  let text: string;
-  try {
-    text = plainText(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return { data: { "text/plain": text } };
-}
-
-/** A display for values that cannot carry a method, e.g. plain `ScheduleTrace` objects. */
-interface Formatter {
-  test: (value: unknown) => boolean;
-  format: (value: unknown) => MediaBundle | Promise<MediaBundle>;
-}
-const formatters: Formatter[] = [];
-
-/**
- * Registers a display for values recognised by `test` (IPython's `for_type`), consulted after the
- * display methods. Later registrations win. Returns a function that removes it.
- *
- * @example
- * registerFormatter((v) => v instanceof Date, (d) => ({ "text/plain": (d as Date).toISOString() }));
- */
-export function registerFormatter(
-  test: (value: unknown) => boolean,
-  format: (value: unknown) => MediaBundle | Promise<MediaBundle>,
-): () => void {
-  if (typeof test !== "function" || typeof format !== "function") {
-    throw new TypeError("registerFormatter() expects two functions: test(value) and format(value)");
-  }
-  const entry: Formatter = { test, format };
-  formatters.unshift(entry);
-  return () => {
-    const i = formatters.indexOf(entry);
-    if (i !== -1) formatters.splice(i, 1);
-  };
-}
-
-/**
- * Formats any value as a MIME bundle: objects with `[Symbol.for("Jupyter.display")]()`, then
- * objects with a `toMimeBundle()` method, then registered formatters (`registerFormatter`), else
- * `text/plain` via `util.inspect` (no colours).
- * Returns a Promise only when the object's display method does (plots render PNGs asynchronously).
- * A display method that throws degrades to text with a warning.
- *
- * @example
- * toMimeBundle(42); // { data: { "text/plain": "42" } }
- */
-export function toMimeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
-  let method: unknown;
-  let via = "";
-  if (typeof value === "object" && value !== null || typeof value === "function") {
-    const obj = value as Record<string | symbol, unknown>;
-    if (typeof obj[JUPYTER_DISPLAY] === "function") {
-      method = obj[JUPYTER_DISPLAY];
-      via = "[Symbol.for(\"Jupyter.display\")]()";
-    } else if (typeof obj.toMimeBundle === "function") {
-      method = obj.toMimeBundle;
-      via = "toMimeBundle()";
-    }
-  }
-  if (!method) {
-    for (const f of formatters) {
-      let matches = false;
-      try {
-        matches = f.test(value);
-      } catch {
-        matches = false;
-      }
-      if (matches) {
-        method = () => f.format(value);
-        via = `the formatter ${f.format.name || "(anonymous)"}`;
-        break;
-      }
-    }
-  }
-  if (!method) return { data: { "text/plain": plainText(value) } };
-  let raw: unknown;
-  try {
-    raw = (method as () => unknown).call(value);
-  } catch (err) {
-    return fallback(value, via, err);
-  }
-  if (isPromiseLike(raw)) {
-    return Promise.resolve(raw).then(
-      (r) => normalise(value, r, via),
-      (err) => fallback(value, via, err),
-    );
-  }
-  return normalise(value, raw, via);
-}
+// ---- timeouts --------------------------------------------------------------------------------
 
 /** How long an asynchronous bundle may take before display() sends its text instead (ms). */
 let displayTimeoutMs = 10_000;
@@ -215,18 +110,19 @@ export function getDisplayTimeout(): number {
   return displayTimeoutMs;
 }
 
-/** `bundle`, or the value's text with a warning if it has not arrived after the display timeout. */
-function settleInTime(value: unknown, bundle: Promise<MimeBundle>): Promise<MimeBundle> {
+const TIMEOUT_HINT = "(set PARAMLAB_DISPLAY_TIMEOUT_MS or call jupyter.setDisplayTimeout(ms) to wait longer)";
+
+/**
+ * `bundle`, or after the display timeout (with a warning) `late(value)`: the value's text for a
+ * new output, `null` (keep what is shown) for the final form of a live display.
+ */
+function settleInTime<T>(value: unknown, bundle: Promise<MimeBundle>, late: T, what: string): Promise<MimeBundle | T> {
   const ms = displayTimeoutMs;
   if (!Number.isFinite(ms)) return bundle;
-  return new Promise<MimeBundle>((resolve) => {
+  return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      const fallbackBundle = fallback(value, "display()", new Error("no bundle"), true);
-      process.emitWarning(
-        `display(): the output did not arrive within ${+(ms / 1000).toFixed(3)} s; showing its text instead ` +
-          "(set PARAMLAB_DISPLAY_TIMEOUT_MS or call jupyter.setDisplayTimeout(ms) to wait longer)",
-      );
-      resolve(fallbackBundle);
+      process.emitWarning(`display(): ${what} did not arrive within ${+(ms / 1000).toFixed(3)} s; ${late === null ? "the live form stays" : "showing its text instead"} ${TIMEOUT_HINT}`);
+      resolve(late);
     }, ms);
     bundle.then((b) => {
       clearTimeout(timer);
@@ -235,15 +131,43 @@ function settleInTime(value: unknown, bundle: Promise<MimeBundle>): Promise<Mime
   });
 }
 
+function textInstead(value: unknown): MimeBundle {
+  return fallback(value, "display()", new Error("no bundle"), true);
+}
+
+// ---- update rate -------------------------------------------------------------------------------
+
+/** Least time between two sends of one display_id (ms): 1000 / updates per second. */
+let intervalMs = 250;
+
+/**
+ * Sets how often one display may be updated while a cell runs (default 4 per second). Updates in
+ * between coalesce: only the latest value is sent, when its turn comes. `0` sends only the final
+ * state (at the end of the cell or on `flush()`); `Infinity` sends every update.
+ *
+ * @example
+ * jupyter.setUpdateRate(10); // a smoother live chart, at more cost per second
+ */
+export function setUpdateRate(perSecond: number): void {
+  if (typeof perSecond !== "number" || !(perSecond >= 0)) {
+    throw (typeof perSecond === "number" ? new RangeError(DISPLAY_MESSAGES.rate(perSecond)) : new TypeError(DISPLAY_MESSAGES.rate(perSecond)));
+  }
+  intervalMs = perSecond === 0 ? Infinity : 1000 / perSecond;
+}
+
+/** Updates per second allowed for one display (see setUpdateRate). */
+export function getUpdateRate(): number {
+  return intervalMs === Infinity ? 0 : 1000 / intervalMs;
+}
+
+// ---- sending -------------------------------------------------------------------------------------
+
 let sink: DisplaySink | null = null;
-/** Displays in flight, chained so that outputs keep their order even when bundles are async. */
-let queue: Promise<void> = Promise.resolve();
-let pending = 0;
 
 /**
  * Installs the function that sends bundles to the front end (`null`: print text to stdout).
  * The kernel sends `display_data` (or `update_display_data` when `update`) with the bundle and
- * `transient: { display_id }`.
+ * `transient: { display_id }`. Updates still waiting for the previous sink are dropped.
  *
  * @example
  * setDisplaySink((bundle, { displayId, update }) => sendIopub(update ? "update_display_data" : "display_data", bundle, displayId));
@@ -253,6 +177,8 @@ export function setDisplaySink(next: DisplaySink | null): void {
     throw new TypeError(`setDisplaySink() expects a function or null, got ${typeof next}`);
   }
   sink = next;
+  for (const ch of channels.values()) if (ch.timer) clearTimeout(ch.timer);
+  channels.clear();
 }
 
 /** The sink in use, or `null`. */
@@ -260,58 +186,277 @@ export function getDisplaySink(): DisplaySink | null {
   return sink;
 }
 
-/**
- * Resolves once every `display()` issued so far has been sent. A kernel awaits this at the end of
- * a cell so that asynchronous bundles (plots) land in the cell that displayed them.
- */
-export function flushDisplays(): Promise<void> {
-  return queue;
-}
-
-function send(bundle: MimeBundle, opts: { displayId?: string; update: boolean }): void | Promise<void> {
-  if (sink) return sink(bundle, opts);
-  const text = bundle.data["text/plain"];
-  process.stdout.write(`${typeof text === "string" ? text : plainText(text)}\n`);
-}
-
 function report(err: unknown): void {
   process.emitWarning(`display() could not send its output: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-function enqueue(value: unknown, opts: { displayId?: string; update: boolean }): void {
-  const bundle = toMimeBundle(value);
-  if (pending === 0 && !isPromiseLike(bundle)) {
-    // Fast path: nothing queued and the bundle is ready, so send it now (synchronously).
-    let sent: void | Promise<void>;
-    try {
-      sent = send(bundle, opts);
-    } catch (err) {
-      report(err);
-      return;
-    }
-    if (isPromiseLike(sent)) track(Promise.resolve(sent));
-    return;
-  }
-  const ready = isPromiseLike(bundle) ? settleInTime(value, bundle) : bundle;
-  track(queue.then(() => ready).then((b) => send(b, opts)));
-}
+/** Work not finished yet (async bundles, async sinks): what flushDisplays() waits for. */
+const inflight = new Set<Promise<void>>();
 
-function track(p: Promise<unknown>): void {
-  pending++;
-  queue = p.then(
-    () => {
-      pending--;
-    },
+function watch(p: Promise<unknown>): Promise<void> {
+  const done: Promise<void> = p.then(
+    () => void inflight.delete(done),
     (err) => {
-      pending--;
+      inflight.delete(done);
       report(err);
     },
   );
+  inflight.add(done);
+  return done;
+}
+
+/** Hands a bundle to the sink (or prints its text without one). */
+function deliver(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
+  let sent: void | Promise<void>;
+  try {
+    if (sink) {
+      sent = sink(bundle, { displayId, update });
+    } else {
+      const text = bundle.data["text/plain"];
+      process.stdout.write(`${typeof text === "string" ? text : plainText(text)}\n`);
+    }
+  } catch (err) {
+    report(err);
+    return;
+  }
+  if (isPromiseLike(sent)) watch(Promise.resolve(sent));
+}
+
+// ---- new outputs: one order for all ------------------------------------------------------------
+
+/** The last new output not yet sent; later new outputs wait for it, so outputs keep their order. */
+let order: Promise<void> = Promise.resolve();
+let ordering = 0;
+
+function newId(): string {
+  return randomUUID().replaceAll("-", "");
+}
+
+function show(value: unknown, requested: string | undefined): string | undefined {
+  const live = liveMimeBundle(value);
+  // A live display gets an id even if none was asked for, so that its full form can replace it.
+  const id = requested ?? (live ? newId() : undefined);
+  const bundle = live ?? toMimeBundle(value);
+  let ch: Channel | null = null;
+  if (id !== undefined) {
+    ch = channels.get(id) ?? open(id);
+    // An update still waiting for the outputs already showing this id goes first.
+    if (ch.pending && !ch.busy) sendUpdate(ch);
+    ch.value = value;
+    ch.owesFull = live !== null && sink !== null;
+    ch.lastSent = Date.now();
+  }
+  const before = ch?.busy;
+  if (ordering === 0 && !before && !isPromiseLike(bundle)) {
+    deliver(bundle, id, false);
+    return id;
+  }
+  ordering++;
+  const ready = isPromiseLike(bundle) ? settleInTime(value, bundle, textInstead(value), "the output") : bundle;
+  const sent = Promise.all([order, before, ready]).then(([, , b]) => deliver(b ?? textInstead(value), id, false));
+  const done = watch(sent).then(() => void ordering--);
+  order = done;
+  if (ch) occupy(ch, done);
+  return id;
+}
+
+// ---- updates: one channel per display_id ------------------------------------------------------
+
+/** The state of one display_id's updates. */
+class Channel {
+  /** The latest value given. */
+  value: unknown = undefined;
+  /** A value given and not sent yet (throttled, or waiting for a send in flight). */
+  pending = false;
+  /** The next send is the full form (final update, flush). */
+  wantFull = false;
+  /** What is shown is the live form: the full form is still owed. */
+  owesFull = false;
+  /** When this id was last sent (Date.now()). */
+  lastSent = -Infinity;
+  timer: ReturnType<typeof setTimeout> | null = null;
+  /** The send in flight (an async bundle); later sends of this id wait for it. */
+  busy: Promise<void> | null = null;
+  constructor(readonly id: string) {}
+}
+
+const channels = new Map<string, Channel>();
+
+function open(id: string): Channel {
+  const ch = new Channel(id);
+  channels.set(id, ch);
+  return ch;
+}
+
+/** Marks `ch` busy until `p` settles, then sends what waited. */
+function occupy(ch: Channel, p: Promise<void>): void {
+  ch.busy = p;
+  void p.then(() => {
+    if (ch.busy !== p) return;
+    ch.busy = null;
+    schedule(ch);
+  });
+}
+
+function onTimer(ch: Channel): void {
+  ch.timer = null;
+  schedule(ch);
+}
+
+/** Sends `ch` now if its turn has come, else makes sure a trailing send is due. */
+function schedule(ch: Channel): void {
+  if (!ch.pending || ch.busy) return;
+  if (ch.wantFull) return sendUpdate(ch);
+  // Without a sink, updates are not printed one by one; flushes print the latest text.
+  if (!sink) return;
+  const now = Date.now();
+  const wait = ch.lastSent + intervalMs - now;
+  // (now < lastSent: the clock went back; send rather than wait for it.)
+  if (wait <= 0 || now < ch.lastSent) return sendUpdate(ch);
+  if (ch.timer === null && intervalMs !== Infinity) ch.timer = setTimeout(onTimer, wait, ch);
+}
+
+/** Builds the bundle of `ch`'s latest value (live form unless the full one is due) and sends it. */
+function sendUpdate(ch: Channel): void {
+  if (ch.timer !== null) {
+    clearTimeout(ch.timer);
+    ch.timer = null;
+  }
+  const full = ch.wantFull && sink !== null;
+  ch.pending = false;
+  ch.wantFull = false;
+  ch.lastSent = Date.now();
+  const value = ch.value;
+  // Without a sink only the text is printed: the live form gives it without rendering a PNG.
+  const live = full ? null : liveMimeBundle(value);
+  if (live) {
+    ch.owesFull = sink !== null;
+    deliver(live, ch.id, true);
+    return;
+  }
+  const bundle = toMimeBundle(value);
+  if (!isPromiseLike(bundle)) {
+    ch.owesFull = false;
+    deliver(bundle, ch.id, true);
+    return;
+  }
+  // The full form of a live display that does not come in time leaves the live form showing.
+  const wasLive = ch.owesFull;
+  const ready = wasLive ? settleInTime(value, bundle, null, "the final form of a live display") : settleInTime(value, bundle, textInstead(value), "the output");
+  ch.owesFull = false;
+  occupy(
+    ch,
+    watch(
+      ready.then((b) => {
+        if (b) deliver(b, ch.id, true);
+        ch.lastSent = Date.now();
+      }),
+    ),
+  );
+}
+
+let exitFlush = false;
+
+function update(id: string, value: unknown, final: boolean): void {
+  const ch = channels.get(id) ?? open(id);
+  ch.value = value;
+  ch.pending = true;
+  if (final) ch.wantFull = true;
+  else if (!sink && !exitFlush) {
+    // A script's updated displays print their latest text once, when the process is about to exit.
+    exitFlush = true;
+    process.once("beforeExit", () => {
+      exitFlush = false;
+      void flushDisplays();
+    });
+  }
+  schedule(ch);
+}
+
+/** Resolves once `ch` has nothing waiting and nothing in flight. */
+async function settled(ch: Channel): Promise<void> {
+  for (let i = 0; i < 1000 && (ch.busy || ch.pending); i++) {
+    if (ch.busy) await ch.busy;
+    else await new Promise((r) => setImmediate(r));
+  }
+}
+
+function flushOne(id: string): Promise<void> {
+  const ch = channels.get(id);
+  if (!ch) return Promise.resolve();
+  if (ch.pending || ch.owesFull) {
+    ch.pending = true;
+    ch.wantFull = true;
+    schedule(ch);
+  }
+  return settled(ch);
+}
+
+/**
+ * Resolves once every display issued so far has been sent, and every display shown in its live
+ * form (or with an update still waiting) has been sent in its full form with its latest value. A
+ * kernel awaits this at the end of a cell, so that plots land in their cell with their PNG.
+ *
+ * @example
+ * await jupyter.flushDisplays(); // a live chart now carries its final PNG
+ */
+export async function flushDisplays(): Promise<void> {
+  for (let round = 0; round < 1000; round++) {
+    await order;
+    if (inflight.size) await Promise.all(inflight);
+    let started = false;
+    for (const ch of channels.values()) {
+      if (ch.busy) {
+        started = true;
+      } else if (ch.pending || ch.owesFull) {
+        ch.pending = true;
+        ch.wantFull = true;
+        schedule(ch);
+        started = true;
+      }
+    }
+    if (!started && inflight.size === 0 && ordering === 0) break;
+  }
+  // Forget settled ids: a later update of one starts a fresh channel.
+  for (const [id, ch] of channels) if (!ch.busy && !ch.pending && !ch.owesFull && ch.timer === null) channels.delete(id);
+}
+
+/** The handle `display(..., { display_id })` returns. */
+class Handle implements DisplayHandle {
+  constructor(readonly displayId: string) {}
+
+  update(value: unknown, options?: UpdateOptions): void {
+    let final = false;
+    if (options !== undefined) {
+      if (!isPlainOptions(options)) throw new TypeError(DISPLAY_MESSAGES.updateOptions(options));
+      for (const key of Object.keys(options)) if (key !== "final") throw new TypeError(DISPLAY_MESSAGES.unknownOption("update()", key, "final"));
+      if (options.final !== undefined && typeof options.final !== "boolean") throw new TypeError(DISPLAY_MESSAGES.final(options.final));
+      final = options.final === true;
+    }
+    update(this.displayId, value, final);
+  }
+
+  flush(): Promise<void> {
+    return flushOne(this.displayId);
+  }
+
+  toString(): string {
+    return `DisplayHandle(${this.displayId})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 /**
  * Shows a value in the notebook (or prints its text form outside one), as IPython's `display()`.
- * With `display_id` it returns a handle whose `update()` replaces the output in place.
+ * With `display_id` it returns a handle whose `update()` replaces the output in place; updates
+ * inside a loop are throttled (4 a second by default) and the latest value is always shown.
+ *
+ * Outside a kernel, a display prints its text once; updates print nothing until a flush
+ * (`handle.flush()`, `update(value, { final: true })`, `jupyter.flushDisplays()`, or the process
+ * exiting), which prints the latest value's text once.
  *
  * @example
  * display(model);                                   // the module summary
@@ -322,23 +467,21 @@ export function display(value: unknown): void;
 export function display(value: unknown, opts: DisplayOptions & { display_id: true | string }): DisplayHandle;
 export function display(value: unknown, opts?: DisplayOptions): void | DisplayHandle;
 export function display(value: unknown, opts: DisplayOptions = {}): void | DisplayHandle {
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`display() options must be an object like { display_id: true }, got ${typeof opts}`);
+  if (!isPlainOptions(opts)) throw new TypeError(DISPLAY_MESSAGES.options(opts));
+  for (const key of Object.keys(opts)) {
+    if (key !== "display_id" && key !== "update") throw new TypeError(DISPLAY_MESSAGES.unknownOption("display()", key, "display_id, update"));
   }
-  const { display_id: requested, update = false } = opts;
+  const { display_id: requested, update: isUpdate = false } = opts;
   if (requested !== undefined && requested !== true && (typeof requested !== "string" || requested === "")) {
-    throw new TypeError(`display_id must be true or a non-empty string, got ${inspect(requested)}`);
+    throw new TypeError(DISPLAY_MESSAGES.displayId(requested));
   }
-  if (update && (requested === undefined || requested === true)) {
-    throw new TypeError("display(value, { update: true }) needs the display_id of the output to update");
+  if (typeof isUpdate !== "boolean") throw new TypeError(DISPLAY_MESSAGES.updateFlag(isUpdate));
+  if (isUpdate && (requested === undefined || requested === true)) throw new TypeError(DISPLAY_MESSAGES.updateNeedsId);
+  if (isUpdate) {
+    update(requested as string, value, false);
+    return new Handle(requested as string);
   }
-  const displayId = requested === true ? randomUUID().replaceAll("-", "") : requested;
-  enqueue(value, { displayId, update });
-  if (displayId === undefined) return;
-  return {
-    displayId,
-    update(next: unknown): void {
-      enqueue(next, { displayId, update: true });
-    },
-  };
+  const id = show(value, requested === true ? newId() : requested);
+  if (requested === undefined || id === undefined) return;
+  return new Handle(id);
 }
