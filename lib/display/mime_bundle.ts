@@ -103,12 +103,15 @@ export function fallback(value: unknown, via: string, err: unknown, quiet = fals
 interface Formatter {
   test: (value: unknown) => boolean;
   format: (value: unknown) => MediaBundle | Promise<MediaBundle>;
+  /** The live form (synchronous, no PNG), as `[Symbol.for("paramlab.display.live")]()`. */
+  live?: (value: unknown) => MediaBundle;
 }
 const formatters: Formatter[] = [];
 
 /**
  * Registers a display for values recognised by `test` (IPython's `for_type`), consulted after the
- * display methods. Later registrations win. Returns a function that removes it.
+ * display methods. Later registrations win. `live`, if given, is the cheap synchronous form shown
+ * while a cell runs (see `LIVE_DISPLAY`). Returns a function that removes it.
  *
  * @example
  * registerFormatter((v) => v instanceof Date, (d) => ({ "text/plain": (d as Date).toISOString() }));
@@ -116,16 +119,35 @@ const formatters: Formatter[] = [];
 export function registerFormatter(
   test: (value: unknown) => boolean,
   format: (value: unknown) => MediaBundle | Promise<MediaBundle>,
+  live?: (value: unknown) => MediaBundle,
 ): () => void {
-  if (typeof test !== "function" || typeof format !== "function") {
-    throw new TypeError("registerFormatter() expects two functions: test(value) and format(value)");
+  if (typeof test !== "function" || typeof format !== "function" || (live !== undefined && typeof live !== "function")) {
+    throw new TypeError("registerFormatter() expects two functions, test(value) and format(value), and optionally a third, live(value)");
   }
-  const entry: Formatter = { test, format };
+  const entry: Formatter = live ? { test, format, live } : { test, format };
   formatters.unshift(entry);
   return () => {
     const i = formatters.indexOf(entry);
     if (i !== -1) formatters.splice(i, 1);
   };
+}
+
+/** The formatter for `value`, if it has no display method of its own. */
+function formatterFor(value: unknown): Formatter | undefined {
+  for (const f of formatters) {
+    let matches = false;
+    try {
+      matches = f.test(value);
+    } catch {
+      matches = false;
+    }
+    if (matches) return f;
+  }
+  return undefined;
+}
+
+function hasMethod(value: unknown, key: string | symbol): boolean {
+  return (typeof value === "object" && value !== null || typeof value === "function") && typeof (value as Record<string | symbol, unknown>)[key] === "function";
 }
 
 /**
@@ -152,18 +174,10 @@ export function toMimeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
     }
   }
   if (!method) {
-    for (const f of formatters) {
-      let matches = false;
-      try {
-        matches = f.test(value);
-      } catch {
-        matches = false;
-      }
-      if (matches) {
-        method = () => f.format(value);
-        via = `the formatter ${f.format.name || "(anonymous)"}`;
-        break;
-      }
+    const f = formatterFor(value);
+    if (f) {
+      method = () => f.format(value);
+      via = `the formatter ${f.format.name || "(anonymous)"}`;
     }
   }
   if (!method) return { data: { "text/plain": plainText(value) } };
@@ -183,10 +197,23 @@ export function toMimeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
 }
 
 
-/** Whether `value` has a live form (`[Symbol.for("paramlab.display.live")]()`). */
+/**
+ * The live form of `value`: its `[Symbol.for("paramlab.display.live")]()` method, or the `live`
+ * function of its formatter when it has no display method of its own.
+ */
+function liveMethod(value: unknown): { call: () => unknown; via: string } | null {
+  if (hasMethod(value, LIVE_DISPLAY)) {
+    return { call: () => ((value as Record<symbol, unknown>)[LIVE_DISPLAY] as () => unknown).call(value), via: "[Symbol.for(\"paramlab.display.live\")]()" };
+  }
+  if (hasMethod(value, JUPYTER_DISPLAY) || hasMethod(value, "toMimeBundle")) return null;
+  const f = formatterFor(value);
+  const live = f?.live;
+  return live ? { call: () => live(value), via: `the live form of the formatter ${f.format.name || "(anonymous)"}` } : null;
+}
+
+/** Whether `value` has a live form (see `liveMimeBundle`). */
 export function hasLiveForm(value: unknown): boolean {
-  return (typeof value === "object" && value !== null || typeof value === "function") &&
-    typeof (value as Record<symbol, unknown>)[LIVE_DISPLAY] === "function";
+  return liveMethod(value) !== null;
 }
 
 /**
@@ -197,18 +224,18 @@ export function hasLiveForm(value: unknown): boolean {
  * liveMimeBundle(plotSchedule(trace)); // { data: { "application/vnd.vegalite.v5+json": ..., "text/plain": ... } }
  */
 export function liveMimeBundle(value: unknown): MimeBundle | null {
-  if (!hasLiveForm(value)) return null;
-  const via = "[Symbol.for(\"paramlab.display.live\")]()";
+  const m = liveMethod(value);
+  if (!m) return null;
   let raw: unknown;
   try {
-    raw = ((value as Record<symbol, unknown>)[LIVE_DISPLAY] as () => unknown).call(value);
+    raw = m.call();
   } catch (err) {
-    process.emitWarning(`${via} failed (${err instanceof Error ? err.message : String(err)}); using the full display instead`);
+    process.emitWarning(`${m.via} failed (${err instanceof Error ? err.message : String(err)}); using the full display instead`);
     return null;
   }
   if (isPromiseLike(raw)) {
-    process.emitWarning(`${via} returned a Promise, expected a MIME bundle built synchronously; using the full display instead`);
+    process.emitWarning(`${m.via} returned a Promise, expected a MIME bundle built synchronously; using the full display instead`);
     return null;
   }
-  return normalise(value, raw, via);
+  return normalise(value, raw, m.via);
 }

@@ -13,13 +13,13 @@ import { ModuleSummary } from "./module_summary.js";
 import { optimizerHtml, optimizerText, optimizerView } from "./optimizer_table.js";
 import { planBundle } from "./param_plan.js";
 import { isScheduleTrace, plotSchedule } from "./schedule_plot.js";
-import { schedulerBundle } from "./scheduler_display.js";
-import { JUPYTER_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
+import { schedulerBundle, schedulerLiveBundle } from "./scheduler_display.js";
+import { JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
 import { tensorBundle } from "./tensor_display.js";
 
 /** Defines a non-enumerable display method (so Module discovery and JSON never see it). */
-function attach<T>(cls: { prototype: T }, fn: (this: T) => MediaBundle | Promise<MediaBundle>): void {
-  Object.defineProperty(cls.prototype, JUPYTER_DISPLAY, { value: fn, writable: true, configurable: true, enumerable: false });
+function attach<T>(cls: { prototype: T }, fn: (this: T) => MediaBundle | Promise<MediaBundle>, key: symbol = JUPYTER_DISPLAY): void {
+  Object.defineProperty(cls.prototype, key, { value: fn, writable: true, configurable: true, enumerable: false });
 }
 
 attach(Tensor, function (this: Tensor) {
@@ -42,8 +42,18 @@ attach(ParamGroupPlan, function (this: ParamGroupPlan) {
 attach(LRScheduler, function (this: LRScheduler) {
   return schedulerBundle(this);
 });
+// Shown while a cell runs (display(scheduler, { display_id: true }) updated in a loop): no PNG.
+attach(LRScheduler, function (this: LRScheduler) {
+  return schedulerLiveBundle(this);
+}, LIVE_DISPLAY);
 
 // `simulate()` returns a plain ScheduleTrace object: recognise it by shape.
-registerFormatter(isScheduleTrace, function scheduleTracePlot(trace) {
-  return plotSchedule(trace as ScheduleTrace)[JUPYTER_DISPLAY]();
-});
+registerFormatter(
+  isScheduleTrace,
+  function scheduleTracePlot(trace) {
+    return plotSchedule(trace as ScheduleTrace)[JUPYTER_DISPLAY]();
+  },
+  function scheduleTraceLivePlot(trace) {
+    return plotSchedule(trace as ScheduleTrace)[LIVE_DISPLAY]();
+  },
+);

@@ -11,7 +11,7 @@ import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
 import { downsample } from "./downsample.js";
 import { formatCount, formatShort } from "./format.js";
 import { renderPng } from "./render_png.js";
-import { JUPYTER_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
+import { JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
 
 /** Options of `plotSchedule` and `compareSchedules`. */
 export interface PlotOptions {
@@ -329,6 +329,14 @@ export class SchedulePlot {
   /** The chart as PNG (rendered without a browser). */
   async toPng(scale = 2, theme: "light" | "dark" = "light"): Promise<{ png: Buffer; width: number; height: number; pixelWidth: number; pixelHeight: number }> {
     return renderPng(this.#build(false), { scale, theme });
+  }
+
+  /**
+   * The live form, built synchronously: Vega-Lite spec + text, no PNG. What a display updated
+   * inside a running cell shows; the full form (with the PNG for exports) follows at the end.
+   */
+  [LIVE_DISPLAY](): MediaBundle {
+    return mediaBundle({ [VEGALITE_MIME]: this.spec(), "text/plain": this.toString() });
   }
 
   /** Vega-Lite spec + PNG + text. A PNG that fails to render is left out with a warning. */

@@ -207,7 +207,7 @@ function watch(p: Promise<unknown>): Promise<void> {
 
 /** Hands a bundle to the sink (or prints its text without one). */
 function deliver(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
-  let sent: void | Promise<void>;
+  let sent: void | Promise<void> = undefined;
   try {
     if (sink) {
       sent = sink(bundle, { displayId, update });

@@ -156,7 +156,7 @@ describe("throttled updates", () => {
       assert.throws(() => setUpdateRate(bad), { name: "RangeError", message: DISPLAY_MESSAGES.rate(bad) });
     }
     for (const bad of ["4", null, undefined, 4n]) {
-      assert.throws(() => setUpdateRate(bad as number), { name: "TypeError", message: DISPLAY_MESSAGES.rate(bad) });
+      assert.throws(() => setUpdateRate(bad as unknown as number), { name: "TypeError", message: DISPLAY_MESSAGES.rate(bad) });
     }
     assert.match(DISPLAY_MESSAGES.rate("4"), /got '4'/);
     assert.equal(jupyter.getUpdateRate(), 10, "a refused rate leaves the rate as it was");

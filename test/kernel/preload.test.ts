@@ -11,7 +11,7 @@ import { KERNEL_NAMES, preloadDeclarations, preloadNames } from "../../kernel/pr
 const ENTRY = path.resolve(__dirname, "..", "..", "dist", "lib", "index.d.ts");
 
 /** The plumbing issue 14.4 names (and its kin), which a cell must not see unqualified. */
-const PLUMBING = ["setDisplaySink", "getDisplaySink", "flushDisplays", "setDisplayTimeout", "getDisplayTimeout", "DISPLAY_METADATA", "VEGALITE_MIME", "JUPYTER_DISPLAY", "preloadRenderer", "renderPng", "toMimeBundle", "registerFormatter", "mediaBundle", "plainText", "isScheduleTrace", "downsample", "sameShape", "formatShape", "DisplaySink"];
+const PLUMBING = ["setDisplaySink", "getDisplaySink", "flushDisplays", "setDisplayTimeout", "getDisplayTimeout", "DISPLAY_METADATA", "VEGALITE_MIME", "JUPYTER_DISPLAY", "preloadRenderer", "renderPng", "toMimeBundle", "registerFormatter", "mediaBundle", "plainText", "isScheduleTrace", "downsample", "sameShape", "formatShape", "DisplaySink", "setUpdateRate", "getUpdateRate", "LIVE_DISPLAY", "liveMimeBundle"];
 const TORCH_FUNCTIONS = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp", "view", "reshape", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "t", "expand", "cat", "stack", "sum", "mean", "max", "min", "argmax", "argmin", "matmul", "select", "narrow", "indexSelect", "gather", "where", "maskedFill", "noGrad", "enableGrad", "isGradEnabled"];
 const VOCABULARY = ["nn", "optim", "tensor", "zeros", "ones", "randn", "manualSeed", "display", "summary", "describeParamGroups", "visualizeOptimizerParamGroups", "plotSchedule", "compareSchedules", "previewSchedule", "Tensor", "ValueError", "setNumThreads"];
 
@@ -28,11 +28,12 @@ test("the preload is the public barrel: vocabulary in, plumbing only under jupyt
 
 test("the jupyter namespace holds the plumbing the kernel uses", () => {
   const lib = require("../../dist/lib/index.js") as Record<string, Record<string, unknown>>;
-  for (const n of ["setDisplaySink", "getDisplaySink", "flushDisplays", "setDisplayTimeout", "toMimeBundle", "registerFormatter", "mediaBundle", "renderPng", "preloadRenderer"]) {
+  for (const n of ["setDisplaySink", "getDisplaySink", "flushDisplays", "setDisplayTimeout", "setUpdateRate", "getUpdateRate", "toMimeBundle", "liveMimeBundle", "registerFormatter", "mediaBundle", "renderPng", "preloadRenderer"]) {
     assert.equal(typeof lib.jupyter[n], "function", `jupyter.${n}`);
   }
   assert.equal(lib.jupyter.VEGALITE_MIME, "application/vnd.vegalite.v5+json");
   assert.equal(lib.jupyter.JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
+  assert.equal(lib.jupyter.LIVE_DISPLAY, Symbol.for("paramlab.display.live"));
   for (const n of PLUMBING) assert.equal(n in lib, false, `${n} is still exported at the top level`);
 });
 

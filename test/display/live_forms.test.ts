@@ -1,0 +1,85 @@
+/**
+ * The live forms of the schedule plot, of a plain ScheduleTrace and of a scheduler: built
+ * synchronously, no PNG, the same chart spec / table / text as the full form.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { nn, optim, plotSchedule, zeros } from "../../lib/index.js";
+import { LIVE_DISPLAY, liveMimeBundle, toMimeBundle, VEGALITE_MIME, type MimeBundle } from "../../lib/display/jupyter.js";
+import { hasLiveForm } from "../../lib/display/sink.js";
+import { sparkline } from "../../lib/display/scheduler_display.js";
+import { parseHtml, vegaLiteSchemaErrors } from "./helpers.js";
+
+function groups(): optim.SGD {
+  return new optim.SGD(
+    [
+      { params: [new nn.Parameter(zeros(2))], lr: 0.1, name: "backbone" },
+      { params: [new nn.Parameter(zeros(2))], lr: 0.4, name: "head" },
+    ],
+    { lr: 0.1, momentum: 0.9 },
+  );
+}
+
+const trace = () => optim.lr_scheduler.simulate(groups(), (o) => new optim.lr_scheduler.OneCycleLR(o, { max_lr: [0.1, 0.4], total_steps: 200 }), { steps: 200 });
+
+describe("schedule plot live form", () => {
+  it("is the full form's Vega-Lite spec and text, without the PNG, built synchronously", async () => {
+    const plot = plotSchedule(trace());
+    const live = plot[LIVE_DISPLAY]();
+    assert.ok(!(live instanceof Promise));
+    assert.deepEqual(Object.keys(live).sort(), [VEGALITE_MIME, "text/plain"].sort());
+    assert.deepEqual(vegaLiteSchemaErrors(live[VEGALITE_MIME]), []);
+    const full = (await toMimeBundle(plot)) as MimeBundle;
+    assert.ok(typeof full.data["image/png"] === "string" && (full.data["image/png"] as string).length > 1000, "the full form has the PNG");
+    assert.deepEqual(live[VEGALITE_MIME], full.data[VEGALITE_MIME]);
+    assert.equal(live["text/plain"], full.data["text/plain"]);
+  });
+
+  it("a plain ScheduleTrace (simulate's result) has a live form through its formatter", () => {
+    const t = trace();
+    assert.equal(hasLiveForm(t), true);
+    const live = liveMimeBundle(t)!;
+    assert.ok(!("image/png" in live.data));
+    assert.deepEqual(live.data[VEGALITE_MIME], plotSchedule(t).spec());
+    assert.equal(hasLiveForm({ steps: 3 }), false, "objects of other shapes have none");
+    assert.equal(liveMimeBundle(42), null);
+  });
+});
+
+describe("scheduler live form", () => {
+  it("shows the lr table and the preview as an inline SVG, no image; text as the full form", async () => {
+    const opt = groups();
+    const sched = new optim.lr_scheduler.StepLR(opt, { step_size: 2, gamma: 0.5 });
+    for (let i = 0; i < 3; i++) {
+      opt.step();
+      sched.step();
+    }
+    const live = liveMimeBundle(sched)!;
+    const full = (await toMimeBundle(sched)) as MimeBundle;
+    assert.equal(live.data["text/plain"], full.data["text/plain"]);
+    const root = parseHtml(String(live.data["text/html"]));
+    assert.equal(root.querySelectorAll("img").length, 0);
+    assert.equal(parseHtml(String(full.data["text/html"])).querySelectorAll("img").length, 2, "the full form has its light and dark PNGs");
+    // The table: current lr after 3 steps = base * 0.5^floor(3 / 2).
+    const cells = root.querySelectorAll("tbody tr").map((tr) => tr.querySelectorAll("td").map((td) => td.text.trim()));
+    assert.deepEqual(cells.map((r) => [r[0], r[2]]), [["0 · backbone", "0.05"], ["1 · head", "0.2"]]);
+    const lines = root.querySelectorAll("svg polyline");
+    assert.equal(lines.length, 2, "one line per group");
+    assert.deepEqual(lines.map((l) => l.querySelector("title")?.text), ["0 · backbone", "1 · head"]);
+  });
+
+  it("sparkline puts the largest value on the top edge and zero on the bottom edge", () => {
+    // Plot area: x from 64 to 512 (520 - 64 - 8 wide), y from 22 (top) to 120 - 22 = 98 (bottom).
+    const svg = parseHtml(sparkline([[0.4, 0.2, 0.1, 0]], ["g"], 10, "lr"));
+    const pts = svg.querySelector("polyline")!.getAttribute("points")!.split(" ").map((p) => p.split(",").map(Number));
+    assert.deepEqual(pts, [[64, 22], [213.3, 60], [362.7, 79], [512, 98]]);
+    const labels = svg.querySelectorAll("text").map((t) => t.text);
+    assert.ok(labels.includes("step 10") && labels.includes("13"), labels.join(" | "));
+  });
+
+  it("sparkline of series with no finite value says so instead of drawing", () => {
+    const html = sparkline([[Number.NaN, Infinity]], ["g"], 0, "lr");
+    assert.match(html, /lr: no finite value to draw/);
+    assert.doesNotMatch(html, /<svg/);
+  });
+});
