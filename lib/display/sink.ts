@@ -249,6 +249,7 @@ function show(value: unknown, requested: string | undefined): string | undefined
   const before = ch?.busy;
   if (ordering === 0 && !before && !isPromiseLike(bundle)) {
     deliver(bundle, id, false);
+    if (ch) ch.lastSent = Date.now();
     return id;
   }
   ordering++;
@@ -325,19 +326,21 @@ function sendUpdate(ch: Channel): void {
   const full = ch.wantFull && sink !== null;
   ch.pending = false;
   ch.wantFull = false;
-  ch.lastSent = Date.now();
   const value = ch.value;
   // Without a sink only the text is printed: the live form gives it without rendering a PNG.
   const live = full ? null : liveMimeBundle(value);
   if (live) {
     ch.owesFull = sink !== null;
     deliver(live, ch.id, true);
+    // Counted from when the message left, so messages (not only send decisions) are >= 1/rate apart.
+    ch.lastSent = Date.now();
     return;
   }
   const bundle = toMimeBundle(value);
   if (!isPromiseLike(bundle)) {
     ch.owesFull = false;
     deliver(bundle, ch.id, true);
+    ch.lastSent = Date.now();
     return;
   }
   // The full form of a live display that does not come in time leaves the live form showing.
