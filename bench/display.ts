@@ -6,12 +6,17 @@
  * - the schedule plot of a 1,000,000-step, 3-group `OneCycleLR` trace on Adam (lr and beta1 panels,
  *   6 series): the Vega-Lite spec alone, the PNG, and the whole bundle. The first PNG includes
  *   loading vega / vega-lite / resvg ("cold"); later ones do not ("warm").
- * Prints JSON: median milliseconds over `repeats` runs after one warm-up, and output sizes.
+ * - live updates inside a running loop: what one `handle.update()` costs when the throttle drops it
+ *   (no bundle is built), a 10,000-step loop updating a live plot every step against the same loop
+ *   without displays, and the live form of the 1M-step plot against its full form (PNG).
+ * Prints JSON: median milliseconds over `repeats` runs after one warm-up, and output sizes. There
+ * is no PyTorch figure: display cost has no PyTorch counterpart (IPython's update_display sends
+ * every call, unthrottled).
  *
  *   node --import tsx bench/display.ts [repeats=7]
  */
-import { describeParamGroups, nn, optim, plotSchedule, summary, zeros, type MimeBundle } from "../lib/index.js";
-import { toMimeBundle } from "../lib/display/jupyter.js";
+import { describeParamGroups, display, nn, optim, plotSchedule, summary, zeros, type MimeBundle } from "../lib/index.js";
+import { flushDisplays, liveMimeBundle, setDisplaySink, toMimeBundle } from "../lib/display/jupyter.js";
 import type { ScheduleTrace } from "../lib/optim/lr_scheduler/trace.js";
 
 const repeats = Number(process.argv[2] ?? 7);
@@ -89,12 +94,96 @@ async function plot() {
   };
 }
 
+/** A busy step of about `us` microseconds (the work of a training step, stood in for). */
+function work(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
+}
+
+async function live() {
+  let sends = 0;
+  let pngs = 0;
+  setDisplaySink((bundle) => {
+    sends++;
+    if ("image/png" in bundle.data) pngs++;
+  });
+  const opt = new optim.SGD([{ params: [new nn.Parameter(zeros(2))], lr: 0.1 }], { lr: 0.1, momentum: 0.9 });
+  const trace = optim.lr_scheduler.simulate(opt, (o) => new optim.lr_scheduler.OneCycleLR(o, { max_lr: 0.1, total_steps: 10_000 }), { steps: 10_000 });
+  // 1. One update the throttle drops: min over runs of 1,000,000 calls inside one 250 ms window.
+  const calls = 1_000_000;
+  const perCall: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const h = display(plotSchedule(trace), { display_id: true });
+    const plot = plotSchedule(trace);
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) h.update(plot);
+    perCall.push(((performance.now() - t0) * 1e6) / calls);
+    await flushDisplays();
+  }
+  const emptyLoop: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    let x = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) x += Date.now() & 1;
+    emptyLoop.push(((performance.now() - t0) * 1e6) / calls + (x & 0));
+  }
+  // 2. A 10,000-step loop, ~100 µs of work per step, updating a live plot of the steps so far every step.
+  const steps = 10_000;
+  const loop = async (withDisplay: boolean) => {
+    const h = withDisplay ? display(plotSchedule(trace), { display_id: true }) : null;
+    const before = sends;
+    const t0 = performance.now();
+    for (let k = 1; k <= steps; k++) {
+      work(100);
+      h?.update(trace);
+    }
+    const ms = performance.now() - t0;
+    const interim = sends - before;
+    await flushDisplays();
+    return { ms, interim };
+  };
+  const plain: number[] = [];
+  const withDisplay: number[] = [];
+  let interim = 0;
+  for (let r = 0; r < Math.min(repeats, 5); r++) {
+    plain.push((await loop(false)).ms);
+    const d = await loop(true);
+    withDisplay.push(d.ms);
+    interim = d.interim;
+  }
+  // 3. The 1M-step plot's live form against its full form.
+  const big = optim.lr_scheduler.simulate(
+    new optim.Adam([{ params: [new nn.Parameter(zeros(2))], lr: 1e-3 }, { params: [new nn.Parameter(zeros(2))], lr: 2e-3 }, { params: [new nn.Parameter(zeros(2))], lr: 3e-3 }]),
+    (o) => new optim.lr_scheduler.OneCycleLR(o, { max_lr: [0.01, 0.02, 0.03], total_steps: 1_000_000 }),
+    { steps: 1_000_000 },
+  );
+  const result = {
+    throttled_update_ns: { min: Number(Math.min(...perCall).toFixed(1)), median: Number(median(perCall).toFixed(1)), calls_per_run: calls },
+    empty_loop_with_date_now_ns: Number(Math.min(...emptyLoop).toFixed(1)),
+    loop_10000_steps_100us_work: {
+      without_display_ms: Number(Math.min(...plain).toFixed(1)),
+      with_live_plot_update_every_step_ms: Number(Math.min(...withDisplay).toFixed(1)),
+      overhead_percent: Number(((Math.min(...withDisplay) / Math.min(...plain) - 1) * 100).toFixed(2)),
+      interim_sends_per_loop: interim,
+    },
+    plot_1M_steps: {
+      live_form: await time(() => liveMimeBundle(big)),
+      full_form_with_png: await time(() => toMimeBundle(big)),
+    },
+    pngs_rendered: pngs,
+  };
+  setDisplaySink(null);
+  return result;
+}
+
 async function main() {
   const out = {
     node: process.version,
     repeats,
+    load_average: (await import("node:os")).loadavg().map((l) => Number(l.toFixed(2))),
     table_500_params: await tables(),
     schedule_plot_1M_steps_3_groups: await plot(),
+    live_updates: await live(),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

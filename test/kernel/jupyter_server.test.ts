@@ -80,7 +80,8 @@ describe("paramlab kernel under jupyter server + @jupyterlab/services", { skip, 
   });
 
   test("display updates arrive as update_display_data for the same display_id", async () => {
-    const r = await run(kernel, 'const bar = display("0%", { display_id: true });\nfor (const p of [25, 50, 100]) { bar.update(`${p}%`); await new Promise((r) => setTimeout(r, 5)); }');
+    // Every update is sent (updates are throttled to 4 a second by default; see live_display.test.ts).
+    const r = await run(kernel, 'jupyter.setUpdateRate(Infinity);\nconst bar = display("0%", { display_id: true });\nfor (const p of [25, 50, 100]) { bar.update(`${p}%`); await new Promise((r) => setTimeout(r, 5)); }\njupyter.setUpdateRate(4);');
     const kinds = outputsOf(r).map((m) => m.header.msg_type);
     assert.deepEqual(kinds, ["display_data", "update_display_data", "update_display_data", "update_display_data"]);
     const ids = outputsOf(r).map((m) => (m.content as { transient: { display_id: string } }).transient.display_id);

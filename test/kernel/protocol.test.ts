@@ -105,7 +105,8 @@ describe("paramlab kernel over ZeroMQ", { timeout: 180_000 }, () => {
   });
 
   test("display() sends display_data and a handle's update() sends update_display_data with the same id", async () => {
-    const r = await k.execute('const h = display("step 0", { display_id: true });\nfor (let i = 1; i <= 3; i++) h.update(`step ${i}`);\ndisplay(42);');
+    // Every update is sent (updates are throttled to 4 a second by default; see live_display.test.ts).
+    const r = await k.execute('jupyter.setUpdateRate(Infinity);\nconst h = display("step 0", { display_id: true });\nfor (let i = 1; i <= 3; i++) h.update(`step ${i}`);\ndisplay(42);\njupyter.setUpdateRate(4);');
     const shown = r.outputs.filter((m) => m.header.msg_type === "display_data");
     const updates = r.outputs.filter((m) => m.header.msg_type === "update_display_data");
     assert.equal(shown.length, 2);
