@@ -178,7 +178,7 @@ export function sparkline(series: ArrayLike<number>[], names: string[], firstSte
     : "";
   const label = (v: number) => escapeHtml(formatValue(v));
   return (
-    `<svg class="pl-plot" role="img" aria-label="${escapeHtml(title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-size="11" fill="currentColor" style="display:block;margin-top:6px">` +
+    `<svg class="pl-plot" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${W} ${H}" font-size="11" fill="currentColor" style="display:block;width:${W}px;max-width:100%;height:auto;margin-top:6px">` +
     `<text x="${left}" y="12" font-weight="600">${escapeHtml(title)} <tspan font-weight="400">${legend}</tspan></text>` +
     `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="none" stroke="currentColor" stroke-opacity=".35"/>` +
     `<text x="${left - 4}" y="${top + 4}" text-anchor="end">${label(hi)}</text>` +

@@ -234,8 +234,9 @@ function newId(): string {
 
 function show(value: unknown, requested: string | undefined): string | undefined {
   const live = liveMimeBundle(value);
-  // A live display gets an id even if none was asked for, so that its full form can replace it.
-  const id = requested ?? (live ? newId() : undefined);
+  // A live display gets an id even if none was asked for, so that its full form can replace it
+  // (not without a sink: text is printed once and there is nothing to replace).
+  const id = requested ?? (live && sink ? newId() : undefined);
   const bundle = live ?? toMimeBundle(value);
   let ch: Channel | null = null;
   if (id !== undefined) {
