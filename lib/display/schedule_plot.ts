@@ -12,6 +12,7 @@ import { downsample } from "./downsample.js";
 import { formatCount, formatShort } from "./format.js";
 import { renderPng } from "./render_png.js";
 import { JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, type MediaBundle } from "./sink.js";
+import { sparkline } from "./sparkline.js";
 
 /** Options of `plotSchedule` and `compareSchedules`. */
 export interface PlotOptions {
@@ -332,11 +333,15 @@ export class SchedulePlot {
   }
 
   /**
-   * The live form, built synchronously: Vega-Lite spec + text, no PNG. What a display updated
-   * inside a running cell shows; the full form (with the PNG for exports) follows at the end.
+   * The live form, built synchronously: Vega-Lite spec + text, no PNG, and the lr panel as a small
+   * SVG for front ends without a Vega-Lite renderer (classic Notebook; JupyterLab prefers the
+   * spec). What a display updated inside a running cell shows; the full form follows at the end.
    */
   [LIVE_DISPLAY](): MediaBundle {
-    return mediaBundle({ [VEGALITE_MIME]: this.spec(), "text/plain": this.toString() });
+    const spec = this.spec();
+    const rows = this.#rows(this.#perSeries(), this.options.firstStep ?? 0).filter((r) => r.k === "lr");
+    const svg = sparkline(rows.map((r) => ({ name: r.n, x: r.s, y: r.v })), plotLabel(this.title), { log: this.options.logY === true });
+    return mediaBundle({ [VEGALITE_MIME]: spec, "image/svg+xml": svg, "text/plain": this.toString() });
   }
 
   /** Vega-Lite spec + PNG + text. A PNG that fails to render is left out with a warning. */

@@ -8,9 +8,9 @@ import { previewTrace } from "../optim/lr_scheduler/simulate.js";
 import { formatCount, formatValue } from "./format.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
 import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
-import { downsample } from "./downsample.js";
 import { SchedulePlot, plotSchedule, type PlotOptions } from "./schedule_plot.js";
 import { mediaBundle, type MediaBundle } from "./sink.js";
+import { sparkline } from "./sparkline.js";
 
 // The preview itself (a copy of the scheduler, stepped) is lr_scheduler's; this file only shows it.
 export { previewTrace };
@@ -132,60 +132,14 @@ export async function schedulerBundle(s: LRScheduler): Promise<MediaBundle> {
 
 /**
  * The scheduler's live form, built synchronously (no PNG): the same table, and the preview drawn
- * as a small inline SVG of lr against step per group (`sparkline`), in the notebook's text colour.
+ * as a small inline SVG of lr against step per group (`sparkline.ts`).
  */
 export function schedulerLiveBundle(s: LRScheduler): MediaBundle {
   const { text, head, table, preview } = schedulerParts(s);
   if (typeof preview === "string") return mediaBundle({ "text/plain": text, "text/html": wrapHtml(head + table + el("div", preview, "pl-muted")) });
   const plot = previewPlot(s, preview);
-  const names = preview.groupNames.map((n, i) => (preview.groupNames.length > 1 ? `${i} · ${n}` : String(n)));
-  const svg = sparkline(preview.lr, names, s.lastEpoch, `Next ${formatCount(preview.steps)} steps (lr)`);
+  const steps = Array.from({ length: preview.steps }, (_, i) => s.lastEpoch + i);
+  const series = preview.lr.map((y, i) => ({ name: preview.groupNames.length > 1 ? `${i} · ${preview.groupNames[i]}` : String(preview.groupNames[i]), x: steps, y }));
+  const svg = sparkline(series, `Next ${formatCount(preview.steps)} steps (lr)`);
   return mediaBundle({ "text/plain": text + previewText(s, preview, plot), "text/html": wrapHtml(head + table + svg) });
-}
-
-/** Vega's default category colours (tableau10), as the full form's chart uses. */
-const COLORS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
-
-/**
- * A small line chart as inline SVG, built without a renderer: one polyline per series over a
- * downsampled set of points, a frame, the lr range and the step range as labels, and a legend.
- * Text and frame use `currentColor`, so it reads in light and dark themes alike.
- */
-export function sparkline(series: ArrayLike<number>[], names: string[], firstStep: number, title: string): string {
-  const W = 520;
-  const H = 120;
-  const left = 64;
-  const top = 22;
-  const w = W - left - 8;
-  const h = H - top - 22;
-  const n = Math.max(0, ...series.map((v) => v.length));
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of series) for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) (lo = Math.min(lo, v[i])), (hi = Math.max(hi, v[i]));
-  if (!(hi >= lo)) return el("div", `${title}: no finite value to draw`, "pl-muted");
-  const y0 = Math.min(0, lo);
-  const span = hi - y0 || Math.abs(hi) || 1;
-  const x = (i: number) => left + (n > 1 ? (i / (n - 1)) * w : w / 2);
-  const y = (v: number) => top + h - ((v - y0) / span) * h;
-  const lines = series.map((v, k) => {
-    const { indices } = downsample(v, 400);
-    const pts: string[] = [];
-    for (const i of indices) if (Number.isFinite(v[i])) pts.push(`${x(i).toFixed(1)},${y(v[i]).toFixed(1)}`);
-    return `<polyline fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="1.75" points="${pts.join(" ")}"><title>${escapeHtml(names[k] ?? "")}</title></polyline>`;
-  });
-  const legend = series.length > 1
-    ? names.map((name, k) => `<tspan fill="${COLORS[k % COLORS.length]}">━</tspan><tspan> ${escapeHtml(name)}  </tspan>`).join("")
-    : "";
-  const label = (v: number) => escapeHtml(formatValue(v));
-  return (
-    `<svg class="pl-plot" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${W} ${H}" font-size="11" fill="currentColor" style="display:block;width:${W}px;max-width:100%;height:auto;margin-top:6px">` +
-    `<text x="${left}" y="12" font-weight="600">${escapeHtml(title)} <tspan font-weight="400">${legend}</tspan></text>` +
-    `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="none" stroke="currentColor" stroke-opacity=".35"/>` +
-    `<text x="${left - 4}" y="${top + 4}" text-anchor="end">${label(hi)}</text>` +
-    `<text x="${left - 4}" y="${top + h}" text-anchor="end">${label(y0)}</text>` +
-    `<text x="${left}" y="${H - 6}">step ${formatCount(firstStep)}</text>` +
-    `<text x="${left + w}" y="${H - 6}" text-anchor="end">${formatCount(firstStep + Math.max(0, n - 1))}</text>` +
-    lines.join("") +
-    "</svg>"
-  );
 }

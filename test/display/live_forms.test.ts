@@ -7,7 +7,6 @@ import { describe, it } from "node:test";
 import { nn, optim, plotSchedule, zeros } from "../../lib/index.js";
 import { LIVE_DISPLAY, liveMimeBundle, toMimeBundle, VEGALITE_MIME, type MimeBundle } from "../../lib/display/jupyter.js";
 import { hasLiveForm } from "../../lib/display/sink.js";
-import { sparkline } from "../../lib/display/scheduler_display.js";
 import { parseHtml, vegaLiteSchemaErrors } from "./helpers.js";
 
 function groups(): optim.SGD {
@@ -27,7 +26,10 @@ describe("schedule plot live form", () => {
     const plot = plotSchedule(trace());
     const live = plot[LIVE_DISPLAY]();
     assert.ok(!(live instanceof Promise));
-    assert.deepEqual(Object.keys(live).sort(), [VEGALITE_MIME, "text/plain"].sort());
+    assert.deepEqual(Object.keys(live).sort(), [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort());
+    // The SVG (for front ends without Vega-Lite) draws the two lr series, named as in the legend.
+    const svg = parseHtml(String(live["image/svg+xml"]));
+    assert.deepEqual(svg.querySelectorAll("path").map((p) => p.querySelector("title")?.text), ["backbone", "head"]);
     assert.deepEqual(vegaLiteSchemaErrors(live[VEGALITE_MIME]), []);
     const full = (await toMimeBundle(plot)) as MimeBundle;
     assert.ok(typeof full.data["image/png"] === "string" && (full.data["image/png"] as string).length > 1000, "the full form has the PNG");
@@ -63,23 +65,8 @@ describe("scheduler live form", () => {
     // The table: current lr after 3 steps = base * 0.5^floor(3 / 2).
     const cells = root.querySelectorAll("tbody tr").map((tr) => tr.querySelectorAll("td").map((td) => td.text.trim()));
     assert.deepEqual(cells.map((r) => [r[0], r[2]]), [["0 · backbone", "0.05"], ["1 · head", "0.2"]]);
-    const lines = root.querySelectorAll("svg polyline");
+    const lines = root.querySelectorAll("svg path");
     assert.equal(lines.length, 2, "one line per group");
     assert.deepEqual(lines.map((l) => l.querySelector("title")?.text), ["0 · backbone", "1 · head"]);
-  });
-
-  it("sparkline puts the largest value on the top edge and zero on the bottom edge", () => {
-    // Plot area: x from 64 to 512 (520 - 64 - 8 wide), y from 22 (top) to 120 - 22 = 98 (bottom).
-    const svg = parseHtml(sparkline([[0.4, 0.2, 0.1, 0]], ["g"], 10, "lr"));
-    const pts = svg.querySelector("polyline")!.getAttribute("points")!.split(" ").map((p) => p.split(",").map(Number));
-    assert.deepEqual(pts, [[64, 22], [213.3, 60], [362.7, 79], [512, 98]]);
-    const labels = svg.querySelectorAll("text").map((t) => t.text);
-    assert.ok(labels.includes("step 10") && labels.includes("13"), labels.join(" | "));
-  });
-
-  it("sparkline of series with no finite value says so instead of drawing", () => {
-    const html = sparkline([[Number.NaN, Infinity]], ["g"], 0, "lr");
-    assert.match(html, /lr: no finite value to draw/);
-    assert.doesNotMatch(html, /<svg/);
   });
 });
