@@ -60,7 +60,8 @@ export function sparkline(series: SparkSeries[], title: string, options: SparkOp
       hi = Math.max(hi, v);
     }
   }
-  const open = `<svg xmlns="http://www.w3.org/2000/svg" class="pl-plot" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11" fill="currentColor" style="display:block;width:${W}px;max-width:100%;height:auto;margin-top:6px">`;
+  // width / height attributes: classic Notebook sizes an SVG output by them; the style lets it shrink.
+  const open = `<svg xmlns="http://www.w3.org/2000/svg" class="pl-plot" role="img" aria-label="${escapeHtml(title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11" fill="currentColor" style="display:block;width:${W}px;max-width:100%;height:auto;margin-top:6px">`;
   const legend = series.length > 1 ? series.map((s, k) => `<tspan fill="${COLORS[k % COLORS.length]}">━</tspan><tspan> ${escapeHtml(s.name)}   </tspan>`).join("") : "";
   const shown = title.length > 80 ? `${title.slice(0, 79)}…` : title;
   const head = `<text x="${left}" y="12" font-weight="600">${escapeHtml(shown)}</text>` + (legend ? `<text x="${left}" y="27">${legend}</text>` : "");
