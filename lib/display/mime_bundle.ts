@@ -30,6 +30,13 @@ export const DISPLAY_METADATA: unique symbol = Symbol.for("paramlab.display.meta
 /**
  * Key of a value's cheap synchronous interim display (text, HTML, a Vega-Lite spec; no PNG), used
  * while a cell runs; `[Symbol.for("Jupyter.display")]()` stays the full form, sent for the final state.
+ *
+ * @example
+ * class Progress {
+ *   done = 0;
+ *   [jupyter.LIVE_DISPLAY]() { return { "text/plain": `${this.done}%` }; }
+ *   async [Symbol.for("Jupyter.display")]() { return { "text/plain": `${this.done}%`, "image/png": await chartPng(this) }; }
+ * }
  */
 export const LIVE_DISPLAY: unique symbol = Symbol.for("paramlab.display.live") as never;
 

@@ -46,13 +46,25 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
-/** Options of `DisplayHandle.update()`. */
+/**
+ * Options of `DisplayHandle.update()`.
+ *
+ * @example
+ * handle.update(monitor, { final: true }); // the PNG now, not at the end of the cell
+ */
 export interface UpdateOptions {
   /** This is the final state: send the full form (PNG included) now instead of a throttled live form. */
   final?: boolean;
 }
 
-/** A displayed output that can be replaced in place (IPython's `DisplayHandle`). */
+/**
+ * A displayed output that can be replaced in place (IPython's `DisplayHandle`).
+ *
+ * @example
+ * const h = display(trace, { display_id: true });
+ * for (let step = 1; step <= 10_000; step++) h.update(traceUpTo(step)); // ≤ 4 sends a second
+ * await h.flush();                                                          // the final PNG now
+ */
 export interface DisplayHandle {
   readonly displayId: string;
   /**
