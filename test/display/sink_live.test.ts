@@ -5,6 +5,8 @@
  * synchronous loop does; `tick` fires the timers that are due, as a loop that yields would.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import {
   DISPLAY_MESSAGES,
@@ -357,5 +359,15 @@ describe("outside a kernel (no sink)", () => {
     } finally {
       process.stdout.write = orig;
     }
+  });
+
+  it("a script that updates a display and exits prints the latest text once, at exit", () => {
+    const sink = path.resolve(__dirname, "..", "..", "lib", "display", "sink.ts");
+    const script = `const { display } = require(${JSON.stringify(sink)});
+const h = display("epoch 0", { display_id: true });
+for (let e = 1; e <= 50000; e++) h.update("epoch " + e);
+console.log("loop done");`;
+    const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(out, "epoch 0\nloop done\nepoch 50000\n");
   });
 });
