@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { nn, optim, plotSchedule, zeros } from "../../lib/index.js";
-import { LIVE_DISPLAY, liveMimeBundle, toMimeBundle, VEGALITE_MIME, type MimeBundle } from "../../lib/display/jupyter.js";
+import { LIVE_DISPLAY, liveMimeBundle, registerFormatter, toMimeBundle, VEGALITE_MIME, type MimeBundle } from "../../lib/display/jupyter.js";
 import { hasLiveForm } from "../../lib/display/sink.js";
 import { parseHtml, vegaLiteSchemaErrors } from "./helpers.js";
 
@@ -45,6 +45,23 @@ describe("schedule plot live form", () => {
     assert.deepEqual(live.data[VEGALITE_MIME], plotSchedule(t).spec());
     assert.equal(hasLiveForm({ steps: 3 }), false, "objects of other shapes have none");
     assert.equal(liveMimeBundle(42), null);
+  });
+
+  it("registerFormatter takes an optional live function and refuses anything else there", () => {
+    class Temp {
+      constructor(readonly c: number) {}
+    }
+    const remove = registerFormatter((v) => v instanceof Temp, async (v) => ({ "text/plain": `${(v as Temp).c} °C`, "image/png": "AAAA" }), (v) => ({ "text/plain": `${(v as Temp).c} °C` }));
+    try {
+      assert.deepEqual(liveMimeBundle(new Temp(21))?.data, { "text/plain": "21 °C" });
+    } finally {
+      remove();
+    }
+    assert.equal(liveMimeBundle(new Temp(21)), null, "removed with its formatter");
+    assert.throws(() => registerFormatter(() => true, () => ({}), "live" as never), {
+      name: "TypeError",
+      message: "registerFormatter() expects two functions, test(value) and format(value), and optionally a third, live(value)",
+    });
   });
 });
 
