@@ -7,6 +7,18 @@ import { renderPng } from "./render_png.js";
 import { VEGALITE_MIME, VEGALITE_SCHEMA } from "./schedule_plot.js";
 import { mediaBundle, type MediaBundle } from "./sink.js";
 
+/** Powers of ten from below the smallest to above the largest value: one grid line per decade. */
+export function decadeTicks(values: readonly number[]): number[] | undefined {
+  const pos = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (pos.length === 0) return undefined;
+  const lo = Math.floor(Math.log10(Math.min(...pos)));
+  const hi = Math.ceil(Math.log10(Math.max(...pos)));
+  if (hi - lo < 2) return undefined;
+  const out: number[] = [];
+  for (let k = lo; k <= hi; k++) out.push(Number(`1e${k}`));
+  return out;
+}
+
 function round(v: number): number | null {
   return Number.isFinite(v) ? Number(v.toPrecision(6)) : null;
 }
@@ -19,7 +31,7 @@ export function lrFinderSpec(r: LRFinderResult, interactive = true): Record<stri
   const lo = Math.min(...finite, ...r.rawLosses.filter(Number.isFinite));
   const start = finite[0] ?? 1;
   const hi = Math.min(Math.max(...finite, ...r.rawLosses.filter(Number.isFinite)), start + Math.max(start - lo, 0.1 * Math.abs(start)));
-  const x = { field: "lr", type: "quantitative", title: "learning rate (first group)", scale: { type: r.options.mode === "exp" ? "log" : "linear" }, axis: { format: "~e", tickCount: 6 } };
+  const x = { field: "lr", type: "quantitative", title: "learning rate (first group)", scale: { type: r.options.mode === "exp" ? "log" : "linear" }, axis: { format: "~e", ...(r.options.mode === "exp" ? { values: decadeTicks(r.lrs) } : { tickCount: 6 }) } };
   const y = { type: "quantitative", title: "loss", scale: { domain: [round(lo), round(Math.max(hi, lo + 1e-12))], clamp: true, zero: false } };
   const layers: Record<string, unknown>[] = [
     { mark: { type: "line", color: "#9ecae1", strokeWidth: 1, clip: true }, encoding: { x, y: { ...y, field: "raw" } } },

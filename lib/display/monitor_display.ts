@@ -9,6 +9,7 @@ import { groupRow, headline, lossText, momentumVaries, short } from "../train/mo
 import type { MonitorView, TrainingMonitor } from "../train/monitor.js";
 import { downsample } from "./downsample.js";
 import { el, escapeHtml, wrapHtml } from "./html.js";
+import { decadeTicks } from "./lr_finder_display.js";
 import { renderPng } from "./render_png.js";
 import { VEGALITE_MIME, VEGALITE_SCHEMA } from "./schedule_plot.js";
 import * as sink from "./sink.js";
@@ -70,6 +71,8 @@ export function monitorSpec(m: TrainingMonitor, interactive = true): Record<stri
   const groups = h.groups.map((g) => g.name);
   const last = Math.max(1, h.step.at(-1) ?? 1);
   const first = h.step[0] ?? 0;
+  // One grid line per decade on the log panels (Vega's own log ticks add 2…9 of each decade).
+  const ticks = (k: Row["k"]) => decadeTicks(rows.filter((r) => r.k === k).flatMap((r) => r.v));
   const panel = (k: Row["k"], title: string, height: number, log: boolean, showX: boolean, colorDomain: string[], legendTitle: string | null) => {
     const color = {
       field: "n",
@@ -98,7 +101,7 @@ export function monitorSpec(m: TrainingMonitor, interactive = true): Record<stri
       transform: [{ filter: { field: "k", equal: k } }, { flatten: ["s", "v"] }],
       encoding: {
         x: { field: "s", type: "quantitative", title: showX ? "step" : null, scale: { domain: [first, last], nice: false, zero: false }, axis: showX ? { format: "~s" } : { labels: false } },
-        y: { field: "v", type: "quantitative", title, scale: log ? { type: "log" } : { zero: false }, axis: { format: log ? "~e" : "~g", tickCount: 4 } },
+        y: { field: "v", type: "quantitative", title, scale: log ? { type: "log" } : { zero: false }, axis: { format: log ? "~e" : "~g", ...(log && ticks(k) ? { values: ticks(k) } : { tickCount: 4 }) } },
         color,
       },
       layer,
