@@ -194,6 +194,9 @@ export class TrainingMonitor {
   #noGradYet: Parameter[] = [];
   #everTracked = new Set<Parameter>();
   #frozen = new Map<Parameter, FrozenEntry>();
+  /** Parameters watched for "frozen but changed" (groups + model), refreshed every 32 checks. */
+  #watched: Parameter[] = [];
+  #checks = 0;
   #names: Map<Parameter, string> | null = null;
 
   // Display
@@ -538,9 +541,13 @@ export class TrainingMonitor {
 
   /** Compares frozen parameters with their snapshots (new ones are snapshotted). */
   #checkFrozen(step: number): void {
-    const params = new Set<Parameter>(this.optimizer.paramGroups.flatMap((g) => g.params));
-    if (this.model) for (const p of this.model.parameters()) params.add(p);
-    for (const p of params) {
+    // Walking the model is the costly part; membership rarely changes, requiresGrad is read each time.
+    if (this.#checks++ % 32 === 0 || this.#removed) {
+      const params = new Set<Parameter>(this.optimizer.paramGroups.flatMap((g) => g.params));
+      if (this.model) for (const p of this.model.parameters()) params.add(p);
+      this.#watched = [...params];
+    }
+    for (const p of this.#watched) {
       const entry = this.#frozen.get(p);
       if (p.requiresGrad) {
         if (entry) this.#frozen.delete(p);
