@@ -101,7 +101,7 @@ export function monitorSpec(m: TrainingMonitor, interactive = true): Record<stri
       transform: [{ filter: { field: "k", equal: k } }, { flatten: ["s", "v"] }],
       encoding: {
         x: { field: "s", type: "quantitative", title: showX ? "step" : null, scale: { domain: [first, last], nice: false, zero: false }, axis: showX ? { format: "~s" } : { labels: false } },
-        y: { field: "v", type: "quantitative", title, scale: log ? { type: "log" } : { zero: false }, axis: { format: log ? "~e" : "~g", ...(log && ticks(k) ? { values: ticks(k) } : { tickCount: 4 }) } },
+        y: { field: "v", type: "quantitative", title, scale: log ? { type: "log" } : { zero: false }, axis: { format: log ? "~e" : ".3~g", ...(log && ticks(k) ? { values: ticks(k) } : { tickCount: 4 }) } },
         color,
       },
       layer,

@@ -31,7 +31,8 @@ export interface TrainingMonitorOptions {
   /**
    * Steps between samples of the gradient norms and ‖Δθ‖/‖θ‖ (they read every parameter, the
    * rest of the monitor reads a few numbers). `"auto"` (default) keeps their cost near 2% of the
-   * training step: measured, so the sampled steps vary from run to run. A number fixes the period.
+   * training step, and samples early steps densely (at step s, at most 1 + s/10 steps apart):
+   * measured, so the sampled steps vary from run to run. A number fixes the period.
    */
   statsEvery?: number | "auto";
   /** Title of the display (default "Training"). */
@@ -183,6 +184,7 @@ export class TrainingMonitor {
   #sampling = false;
   #sampleStart = 0;
   #sampleCost = 0;
+  #costEstimate = 0;
   #lastPost = -1;
   #stepTime = 0;
   #gradSq: number[] = [];
@@ -506,10 +508,14 @@ export class TrainingMonitor {
       this.#nextSample = step + this.statsEvery;
       return;
     }
-    // The sample's cost against the step's: sample again once the budget has paid for it.
-    const stepTime = this.#stepTime > 0 ? this.#stepTime : this.#sampleCost * 10;
-    const gap = Math.ceil(this.#sampleCost / (STATS_BUDGET * Math.max(stepTime, 1e-6)));
-    this.#nextSample = step + Math.min(1000, Math.max(1, gap));
+    // The sample's cost against the step's: sample again once the budget has paid for it. The
+    // cost is smoothed and falls fast (a cold first sample, still being compiled, is slow), and
+    // early steps are sampled densely whatever the cost (at step s, at most 1 + s/10 apart).
+    const c = this.#sampleCost;
+    this.#costEstimate = this.#costEstimate === 0 ? c : Math.min(c, 0.7 * this.#costEstimate + 0.3 * c);
+    const stepTime = this.#stepTime > 0 ? this.#stepTime : this.#costEstimate * 10;
+    const gap = Math.ceil(this.#costEstimate / (STATS_BUDGET * Math.max(stepTime, 1e-6)));
+    this.#nextSample = step + Math.max(1, Math.min(gap, 1 + Math.floor(step / 10), 1000));
   }
 
   #smooth(v: number, step: number): number | null {
