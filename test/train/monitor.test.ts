@@ -276,3 +276,29 @@ test("training a real model: the loss is recorded each step and the monitor stay
   assert.equal(watched.mon!.history.loss.filter((v) => v !== null).length, 5);
   assert.deepEqual(watched.mon!.alarms, []);
 });
+
+test("in a terminal (no display sink), show() prints a status line and remove() the full text", async () => {
+  const { captureStdout } = await import("../display/helpers.js");
+  const p = param([1]);
+  const opt = new optim.SGD([{ params: [p], name: "only" }], { lr: 0.1 });
+  let mon: TrainingMonitor | null = null;
+  const shown = captureStdout(() => {
+    mon = new TrainingMonitor(opt).show();
+  });
+  assert.equal(shown, "", "nothing before the first step");
+  const out = captureStdout(() => {
+    const start = performance.now();
+    // Steps for 300 ms: one status line after the first 250 ms tick, none more within 2 s.
+    while (performance.now() - start < 300) {
+      mon!.log(0.5);
+      p.grad = tensor([1]);
+      opt.step();
+    }
+    mon!.remove();
+  });
+  const lines = out.trimEnd().split("\n");
+  assert.match(lines[0], /^step \d+ · loss 0\.5 \(smoothed 0\.5\) · lr only 0\.1$/);
+  assert.equal(lines.filter((l) => l.startsWith("step ")).length, 1);
+  assert.match(lines[1], /^Training · SGD · \d+ steps · finished$/);
+  assert.equal(lines.at(-1), "  no alarms");
+});
