@@ -2,6 +2,7 @@ import { AttributeError, kindOf, KeyError, RuntimeError, ValueError } from "../e
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
 import type { RemovableHandle } from "../utils/hooks.js";
 import { BUFFERS, NON_PERSISTENT, ORDER, syncMemberOrder } from "./module_members.js";
+import { getBufferOf, getParameterOf, getSubmoduleOf } from "./module_lookup.js";
 import {
   addModuleHook,
   type ForwardHook,
@@ -294,19 +295,9 @@ export class Module {
    * model.getSubmodule("body.0"); // Linear(...)
    */
   getSubmodule(target: string): Module {
-    if (typeof target !== "string") throw new TypeError(`getSubmodule() expects a dotted path string, got ${kindOf(target)}`);
-    if (target === "") return this;
-    let mod: Module = this;
-    for (const item of target.split(".")) {
-      const next = (mod as unknown as Record<string, unknown>)[item];
-      if (!Object.prototype.hasOwnProperty.call(mod, item)) {
-        throw new AttributeError(`${mod.constructor.name} has no attribute \`${item}\` (looking up "${target}")`);
-      }
-      if (!(next instanceof Module)) throw new AttributeError(`\`${item}\` is not an nn.Module (looking up "${target}")`);
-      mod = next;
-    }
-    return mod;
+    return getSubmoduleOf(this, target);
   }
+
 
   /**
    * The parameter at a dotted path (`"base.weight"`).
@@ -315,17 +306,9 @@ export class Module {
    * model.getParameter("base.weight").shape; // [8, 4]
    */
   getParameter(target: string): Parameter {
-    if (typeof target !== "string") throw new TypeError(`getParameter() expects a dotted path string, got ${kindOf(target)}`);
-    const cut = target.lastIndexOf(".");
-    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
-    const name = target.slice(cut + 1);
-    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
-      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
-    }
-    const p = (mod as unknown as Record<string, unknown>)[name];
-    if (!(p instanceof Parameter)) throw new AttributeError(`\`${name}\` is not an nn.Parameter (looking up "${target}")`);
-    return p;
+    return getParameterOf(this, target);
   }
+
 
   /**
    * The buffer at a dotted path (`"bn.running_mean"`).
@@ -334,17 +317,9 @@ export class Module {
    * model.getBuffer("bn.running_var").tolist();
    */
   getBuffer(target: string): Tensor {
-    if (typeof target !== "string") throw new TypeError(`getBuffer() expects a dotted path string, got ${kindOf(target)}`);
-    const cut = target.lastIndexOf(".");
-    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
-    const name = target.slice(cut + 1);
-    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
-      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
-    }
-    const b = (mod as unknown as Record<string, unknown>)[name];
-    if (!mod[BUFFERS].has(name) || !(b instanceof Tensor)) throw new AttributeError(`\`${name}\` is not a buffer (looking up "${target}")`);
-    return b;
+    return getBufferOf(this, target);
   }
+
 
   /**
    * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
