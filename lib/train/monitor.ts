@@ -15,7 +15,9 @@ import type { Parameter } from "../nn/parameter.js";
 import type { Optimizer, ParamGroup } from "../optim/optimizer.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { RemovableHandle } from "../utils/hooks.js";
-import { monitorText, statusLine } from "./monitor_text.js";
+import { historyCsv, historyJson, type MonitorJson } from "./monitor_export.js";
+import { Alarms, groupName, listNames } from "./monitor_alarms.js";
+import { monitorText, statusLine, TextView } from "./monitor_text.js";
 
 /** Options of `new TrainingMonitor(optimizer, options)`. */
 export interface TrainingMonitorOptions {
@@ -100,10 +102,6 @@ const TICK_MS = 250;
 /** Share of the step time the sampled statistics may take in "auto" mode. */
 const STATS_BUDGET = 0.01;
 
-function groupName(g: ParamGroup, i: number): string {
-  return typeof g.name === "string" ? g.name : `group ${i}`;
-}
-
 function momentumOf(g: ParamGroup): number | null {
   if (typeof g.momentum === "number") return g.momentum;
   const b = g.betas;
@@ -115,20 +113,6 @@ function sumSquares(a: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * a[i];
   return s;
-}
-
-/** An alarm as kept: its message is built when read, from the count and the largest value. */
-interface AlarmEntry {
-  kind: AlarmKind;
-  step: number;
-  subjects: string[];
-  count: number;
-  extra: number;
-  message: (e: AlarmEntry) => string;
-}
-
-interface FrozenEntry {
-  snapshot: Float32Array;
 }
 
 /**
@@ -192,14 +176,9 @@ export class TrainingMonitor {
   #before = new Map<Parameter, Float32Array>();
 
   // Alarms
-  #alarms = new Map<string, AlarmEntry>();
+  #alarms: Alarms;
   #noGradYet: Parameter[] = [];
   #everTracked = new Set<Parameter>();
-  #frozen = new Map<Parameter, FrozenEntry>();
-  /** Parameters watched for "frozen but changed" (groups + model), refreshed every 32 checks. */
-  #watched: Parameter[] = [];
-  #checks = 0;
-  #names: Map<Parameter, string> | null = null;
 
   // Display
   #view: MonitorView | null = null;
@@ -244,7 +223,8 @@ export class TrainingMonitor {
     this.#history = { step: [], loss: [], smoothedLoss: [], groups: [], momentumKey };
     this.#syncGroups();
     this.#handles = [optimizer.registerStepPreHook(() => this.#pre()), optimizer.registerStepPostHook(() => this.#post())];
-    this.#checkFrozen(0); // snapshots of what is frozen now
+    this.#alarms = new Alarms(optimizer, this.model);
+    this.#alarms.checkFrozen(0, false); // snapshots of what is frozen now
   }
 
   /** The recorded series (live arrays: read them, don't modify them). */
@@ -259,9 +239,9 @@ export class TrainingMonitor {
 
   /** Alarms raised so far, oldest first (the no-gradient alarm is computed when read). */
   get alarms(): MonitorAlarm[] {
-    const out: MonitorAlarm[] = [...this.#alarms.values()].map((e) => ({ kind: e.kind, step: e.step, message: e.message(e), subjects: [...e.subjects] }));
+    const out: MonitorAlarm[] = this.#alarms.list();
     if (this.steps > 0 && this.#noGradYet.length > 0) {
-      const names = this.#noGradYet.map((p) => this.#nameOf(p));
+      const names = this.#noGradYet.map((p) => this.#alarms.nameOf(p));
       const n = names.length;
       out.push({
         kind: "no-grad",
@@ -328,7 +308,7 @@ export class TrainingMonitor {
     if (this.#removed) return;
     for (const h of this.#handles) h.remove();
     this.#removed = true;
-    this.#checkFrozen(this.#history.step.at(-1) ?? 0);
+    this.#alarms.checkFrozen(this.#history.step.at(-1) ?? 0, true);
     this.#view?.update(true);
   }
 
@@ -341,26 +321,9 @@ export class TrainingMonitor {
    * writeFileSync("run.csv", monitor.toCSV());
    */
   toCSV(): string {
-    const h = this.#history;
-    const mk = h.momentumKey;
-    const cell = (v: number | null) => (v === null ? "" : String(v));
-    const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-    const header = ["step", "loss", "smoothed_loss"];
-    for (const g of h.groups) {
-      header.push(`${g.name}/lr`, `${g.name}/grad_norm`, `${g.name}/update_ratio`);
-      if (mk) header.push(`${g.name}/${mk}`);
-    }
-    const lines = [header.map(quote).join(",")];
-    for (let i = 0; i < h.step.length; i++) {
-      const row = [String(h.step[i]), cell(h.loss[i]), cell(h.smoothedLoss[i])];
-      for (const g of h.groups) {
-        row.push(cell(g.lr[i] ?? null), cell(g.gradNorm[i] ?? null), cell(g.updateRatio[i] ?? null));
-        if (mk) row.push(cell(g.momentum[i] ?? null));
-      }
-      lines.push(row.join(","));
-    }
-    return lines.join("\n") + "\n";
+    return historyCsv(this.#history);
   }
+
 
   /**
    * The history and alarms as plain data (`JSON.stringify` it; non-finite numbers become
@@ -369,29 +332,10 @@ export class TrainingMonitor {
    * @example
    * writeFileSync("run.json", JSON.stringify(monitor.toJSON()));
    */
-  toJSON(): { title: string; optimizer: string; smoothing: number; history: MonitorHistory; alarms: MonitorAlarm[] } {
-    const fin = (v: number | null) => (v === null || Number.isFinite(v) ? v : (String(v) as unknown as number));
-    const h = this.#history;
-    return {
-      title: this.title,
-      optimizer: this.optimizer.constructor.name,
-      smoothing: this.smoothing,
-      history: {
-        step: [...h.step],
-        loss: h.loss.map(fin),
-        smoothedLoss: h.smoothedLoss.map(fin),
-        momentumKey: h.momentumKey,
-        groups: h.groups.map((g) => ({
-          name: g.name,
-          lr: g.lr.map(fin) as number[],
-          gradNorm: g.gradNorm.map(fin),
-          updateRatio: g.updateRatio.map(fin),
-          momentum: g.momentum.map(fin),
-        })),
-      },
-      alarms: this.alarms,
-    };
+  toJSON(): MonitorJson {
+    return { title: this.title, optimizer: this.optimizer.constructor.name, smoothing: this.smoothing, history: historyJson(this.#history), alarms: this.alarms };
   }
+
 
   /** One line: step, loss, lr per group, alarms. */
   statusLine(): string {
@@ -432,7 +376,7 @@ export class TrainingMonitor {
       }
       if (!anyGrad) this.#gradSq[gi] = NaN; // marks "no gradient" (null), not non-finite
       else if (!Number.isFinite(this.#gradSq[gi])) {
-        this.#raise("nonfinite-grad", groupName(g, gi), next, 0, (e) => `non-finite gradient in group ${e.subjects[0]} (first at step ${e.step}; on ${e.count} sampled step${e.count === 1 ? "" : "s"})`);
+        this.#alarms.raise("nonfinite-grad", groupName(g, gi), next, 0, (e) => `non-finite gradient in group ${e.subjects[0]} (first at step ${e.step}; on ${e.count} sampled step${e.count === 1 ? "" : "s"})`);
       }
     });
     this.#sampleCost = performance.now() - this.#sampleStart;
@@ -486,7 +430,7 @@ export class TrainingMonitor {
     // Parameters that have not had a gradient yet: checked every step while there are any.
     if (this.#noGradYet.length > 0) this.#noGradYet = this.#noGradYet.filter((p) => p.grad === null && p.requiresGrad);
     if (sampled) {
-      this.#checkFrozen(step);
+      this.#alarms.checkFrozen(step, false);
       this.#sampleCost += performance.now() - postStart;
       this.#sampling = false;
       this.#scheduleNext(step);
@@ -520,7 +464,7 @@ export class TrainingMonitor {
 
   #smooth(v: number, step: number): number | null {
     if (!Number.isFinite(v)) {
-      this.#raise("nonfinite-loss", "loss", step, 0, (e) => `non-finite loss at step ${e.step}; ${e.count} non-finite loss${e.count === 1 ? "" : "es"} so far (left out of the smoothed loss)`);
+      this.#alarms.raise("nonfinite-loss", "loss", step, 0, (e) => `non-finite loss at step ${e.step}; ${e.count} non-finite loss${e.count === 1 ? "" : "es"} so far (left out of the smoothed loss)`);
       return this.#finiteLosses > 0 ? this.#avg / (1 - this.smoothing ** this.#finiteLosses) : null;
     }
     this.#finiteLosses++;
@@ -542,95 +486,6 @@ export class TrainingMonitor {
         this.#everTracked.add(p);
         if (p.requiresGrad && p.grad === null) this.#noGradYet.push(p);
       }
-    }
-  }
-
-  /** Compares frozen parameters with their snapshots (new ones are snapshotted). */
-  #checkFrozen(step: number): void {
-    // Walking the model is the costly part; membership rarely changes, requiresGrad is read each time.
-    if (this.#checks++ % 32 === 0 || this.#removed) {
-      const params = new Set<Parameter>(this.optimizer.paramGroups.flatMap((g) => g.params));
-      if (this.model) for (const p of this.model.parameters()) params.add(p);
-      this.#watched = [...params];
-    }
-    for (const p of this.#watched) {
-      const entry = this.#frozen.get(p);
-      if (p.requiresGrad) {
-        if (entry) this.#frozen.delete(p);
-        continue;
-      }
-      if (entry === undefined || entry.snapshot.length !== p.data.length) {
-        this.#frozen.set(p, { snapshot: Float32Array.from(p.data) });
-        continue;
-      }
-      let maxDiff = 0;
-      const a = p.data;
-      const b = entry.snapshot;
-      for (let i = 0; i < a.length; i++) {
-        const d = Math.abs(a[i] - b[i]);
-        if (d > maxDiff || Number.isNaN(d)) maxDiff = Number.isNaN(d) ? NaN : d;
-        if (Number.isNaN(maxDiff)) break;
-      }
-      if (maxDiff !== 0) {
-        const name = this.#nameOf(p);
-        const inOpt = this.#inOptimizer(p);
-        this.#raise("frozen-changed", name, step, maxDiff, (e) =>
-          `frozen parameter ${e.subjects[0]} (requiresGrad false) changed by up to ${fmt(e.extra)} (first seen at step ${e.step})${inOpt ? "; it is still in an optimizer group" : ""}`,
-        );
-        b.set(a); // report further changes against the new value
-      }
-    }
-  }
-
-  #inOptimizer(p: Parameter): boolean {
-    return this.optimizer.paramGroups.some((g) => g.params.includes(p));
-  }
-
-  #raise(kind: AlarmKind, subject: string, step: number, value: number, message: (e: AlarmEntry) => string): void {
-    const key = `${kind}:${subject}`;
-    const prev = this.#alarms.get(key);
-    if (prev) {
-      prev.count++;
-      prev.extra = Number.isNaN(value) || Number.isNaN(prev.extra) ? NaN : Math.max(prev.extra, value);
-    } else this.#alarms.set(key, { kind, step, subjects: [subject], count: 1, extra: value, message });
-  }
-
-  #nameOf(p: Parameter): string {
-    if (this.#names === null) {
-      this.#names = new Map();
-      for (const g of this.optimizer.paramGroups) g.params.forEach((q, j) => { const n = g.param_names?.[j]; if (typeof n === "string") this.#names!.set(q, n); });
-      if (this.model) for (const [n, q] of this.model.namedParameters()) if (!this.#names.has(q)) this.#names.set(q, n);
-    }
-    const n = this.#names.get(p);
-    if (n !== undefined) return n;
-    for (const [gi, g] of this.optimizer.paramGroups.entries()) {
-      const j = g.params.indexOf(p);
-      if (j !== -1) return `${groupName(g, gi)}[${j}]`;
-    }
-    return `parameter of shape [${p.shape.join(", ")}]`;
-  }
-}
-
-/** Up to 5 names, then "and N more". */
-function listNames(names: string[]): string {
-  return names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
-}
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
-}
-
-/** The terminal presentation: a status line at most every 2 s, the full text at the end. */
-class TextView implements MonitorView {
-  #last = -Infinity;
-  constructor(readonly monitor: TrainingMonitor) {}
-  update(final: boolean): void {
-    const now = performance.now();
-    if (final) process.stdout.write(`${this.monitor.toString()}\n`);
-    else if (now - this.#last >= 2000) {
-      this.#last = now;
-      process.stdout.write(`${this.monitor.statusLine()}\n`);
     }
   }
 }

@@ -2,7 +2,7 @@
  * The monitor's text forms: a status line for a terminal and a table of the latest figures per
  * group with the alarms (also the `text/plain` of its notebook display).
  */
-import type { GroupHistory, TrainingMonitor } from "./monitor.js";
+import type { GroupHistory, MonitorView, TrainingMonitor } from "./monitor.js";
 
 /** A number in 4 significant digits, exponent form outside [1e-3, 1e5). */
 export function short(v: number | null | undefined): string {
@@ -78,4 +78,18 @@ export function monitorText(m: TrainingMonitor): string {
   if (alarms.length === 0) lines.push(m.steps ? "  no alarms" : "  no steps yet");
   else for (const a of alarms) lines.push(`  ! ${a.message}`);
   return lines.join("\n");
+}
+
+/** The terminal presentation: a status line at most every 2 s, the full text at the end. */
+export class TextView implements MonitorView {
+  #last = -Infinity;
+  constructor(readonly monitor: TrainingMonitor) {}
+  update(final: boolean): void {
+    const now = performance.now();
+    if (final) process.stdout.write(`${this.monitor.toString()}\n`);
+    else if (now - this.#last >= 2000) {
+      this.#last = now;
+      process.stdout.write(`${this.monitor.statusLine()}\n`);
+    }
+  }
 }
