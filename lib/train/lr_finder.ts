@@ -148,7 +148,9 @@ function checkOptions(options: LRFinderOptions, firstLr: number): Required<LRFin
   }
   for (const k of Object.keys(options)) if (!(KNOWN as readonly string[]).includes(k)) throw new TypeError(LR_FINDER_MESSAGES.unknown(k, KNOWN));
   const m = LR_FINDER_MESSAGES.option;
-  const o = { start_lr: firstLr, end_lr: 10, num_iter: 100, mode: "exp" as const, smooth_f: 0.05, diverge_th: 5, skip_start: 10, skip_end: 5, ...options };
+  // An option given as undefined takes its default, as an omitted one does.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { start_lr: firstLr, end_lr: 10, num_iter: 100, mode: "exp" as const, smooth_f: 0.05, diverge_th: 5, skip_start: 10, skip_end: 5, ...given } as Required<LRFinderOptions>;
   const positive = (k: "start_lr" | "end_lr") => {
     if (typeof o[k] !== "number" || !(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(m(k, "a finite number > 0", o[k]));
   };

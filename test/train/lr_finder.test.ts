@@ -172,6 +172,9 @@ test("bad input of every option, and of every argument, names what was given", (
   assert.throws(() => lrFinder(model, opt, lossFn, []), (e: Error) => e.message === LR_FINDER_MESSAGES.noBatches());
   assert.throws(() => lrFinder(model, opt, lossFn, [tensor([1]) as never]), /each batch must be an \[input, target\] pair, got a Tensor/);
   assert.throws(() => lrFinder(model, opt, (o: unknown) => o as Tensor, [[tensor([[1], [2]]), tensor([0])]]), /the loss must be a one-element tensor, got a tensor of shape \[2, 1\]/);
+  // An option given as undefined takes its default (start_lr: the first group's lr, 1e-3).
+  const r = lrFinder(model, opt, lossFn, batches, { start_lr: undefined, num_iter: 3 });
+  assert.equal(r.lrs[0], 1e-3);
   // A failed run leaves the caller's state as it was.
   assert.deepEqual(opt.paramGroups.map((g) => g.lr), [1e-3]);
 });
