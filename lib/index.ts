@@ -12,6 +12,8 @@ export * as safetensors from "./serialization/safetensors.js";
 export * from "./tensor/index.js";
 export * from "./autograd/index.js";
 export * from "./display/index.js";
+// Watching training: the monitor and the LR range test (above optim; PyTorch has no equivalent).
+export * from "./train/index.js";
 // Attaches rich displays to Tensor, Module, Optimizer and schedulers (display reads lib types).
 import "./display/register.js";
 export { ValueError, KeyError, AttributeError, RuntimeError } from "./errors.js";

@@ -16,6 +16,11 @@ import { isScheduleTrace, plotSchedule } from "./schedule_plot.js";
 import { schedulerBundle, schedulerLiveBundle } from "./scheduler_display.js";
 import { JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
 import { tensorBundle } from "./tensor_display.js";
+import { setMonitorPresenter, TrainingMonitor } from "../train/monitor.js";
+import { monitorBundle, presentMonitor } from "./monitor_display.js";
+import { getDisplaySink } from "./sink.js";
+import { LRFinderResult } from "../train/lr_finder.js";
+import { lrFinderBundle } from "./lr_finder_display.js";
 
 /** Defines a non-enumerable display method (so Module discovery and JSON never see it). */
 function attach<T>(cls: { prototype: T }, fn: (this: T) => MediaBundle | Promise<MediaBundle>, key: symbol = JUPYTER_DISPLAY): void {
@@ -57,3 +62,14 @@ registerFormatter(
     return plotSchedule(trace as ScheduleTrace)[LIVE_DISPLAY]();
   },
 );
+
+attach(TrainingMonitor, function (this: TrainingMonitor) {
+  return monitorBundle(this);
+});
+
+// `monitor.show()`: live outputs under a kernel's display sink; text in a terminal.
+setMonitorPresenter((m) => (getDisplaySink() !== null ? presentMonitor(m) : null));
+
+attach(LRFinderResult, function (this: LRFinderResult) {
+  return lrFinderBundle(this);
+});

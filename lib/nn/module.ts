@@ -1,45 +1,22 @@
 import { AttributeError, kindOf, KeyError, RuntimeError, ValueError } from "../errors.js";
-import { formatShape, sameShape, Tensor, tensor, type NestedArray } from "../tensor/tensor.js";
+import { Tensor, type NestedArray } from "../tensor/tensor.js";
+import type { RemovableHandle } from "../utils/hooks.js";
+import { BUFFERS, NON_PERSISTENT, ORDER, syncMemberOrder } from "./module_members.js";
+import { getBufferOf, getParameterOf, getSubmoduleOf } from "./module_lookup.js";
+import {
+  addModuleHook,
+  type ForwardHook,
+  type ForwardPreHook,
+  type FullBackwardHook,
+  type FullBackwardPreHook,
+  type HookOptions,
+} from "./module_hooks.js";
+import { loadStateDictInto, stateDictOf, type IncompatibleKeys, type StateDict } from "./module_state_dict.js";
 import { Parameter } from "./parameter.js";
 import { trackModule } from "./registry.js";
 
-/** A state dict: dotted names to tensors, in PyTorch's order. */
-export type StateDict = Record<string, Tensor>;
-
-/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`). */
-export interface IncompatibleKeys {
-  missingKeys: string[];
-  unexpectedKeys: string[];
-}
-
-const BUFFERS = Symbol("paramlab.buffers");
-const NON_PERSISTENT = Symbol("paramlab.nonPersistentBuffers");
-const ORDER = Symbol("paramlab.memberOrder");
-
-/**
- * A module's own member names in insertion order. JavaScript lists integer-like keys ("0", "1")
- * before all others, whatever the order they were added in; PyTorch's `_modules` /
- * `_parameters` keep insertion order. So the order is recorded: every registration first brings
- * the record up to date (members assigned since are appended in `Object.keys` order, which is
- * insertion order for non-integer names), and deleted members drop out.
- *
- * Porting note: a member added by plain assignment with an integer-like name (`this[0] = m`)
- * cannot be told apart from earlier ones; register such names (`registerModule("0", m)`) to keep
- * PyTorch's order.
- */
-function syncMemberOrder(owner: Module, order: string[]): string[] {
-  const keys = Object.keys(owner);
-  if (keys.length === order.length) {
-    const recorded = new Set(order);
-    if (keys.every((k) => recorded.has(k))) return order;
-  }
-  const present = new Set(keys);
-  const kept = order.filter((n) => present.has(n));
-  const known = new Set(kept);
-  for (const k of keys) if (!known.has(k)) kept.push(k);
-  order.splice(0, order.length, ...kept);
-  return order;
-}
+export type { IncompatibleKeys, StateDict } from "./module_state_dict.js";
+export type { ForwardHook, ForwardPreHook, FullBackwardHook, FullBackwardPreHook, HookOptions } from "./module_hooks.js";
 
 /** Name rules PyTorch applies in `register_parameter` / `register_buffer` / `add_module`. */
 function checkMemberName(owner: Module, name: unknown, kind: string): asserts name is string {
@@ -318,19 +295,9 @@ export class Module {
    * model.getSubmodule("body.0"); // Linear(...)
    */
   getSubmodule(target: string): Module {
-    if (typeof target !== "string") throw new TypeError(`getSubmodule() expects a dotted path string, got ${kindOf(target)}`);
-    if (target === "") return this;
-    let mod: Module = this;
-    for (const item of target.split(".")) {
-      const next = (mod as unknown as Record<string, unknown>)[item];
-      if (!Object.prototype.hasOwnProperty.call(mod, item)) {
-        throw new AttributeError(`${mod.constructor.name} has no attribute \`${item}\` (looking up "${target}")`);
-      }
-      if (!(next instanceof Module)) throw new AttributeError(`\`${item}\` is not an nn.Module (looking up "${target}")`);
-      mod = next;
-    }
-    return mod;
+    return getSubmoduleOf(this, target);
   }
+
 
   /**
    * The parameter at a dotted path (`"base.weight"`).
@@ -339,17 +306,9 @@ export class Module {
    * model.getParameter("base.weight").shape; // [8, 4]
    */
   getParameter(target: string): Parameter {
-    if (typeof target !== "string") throw new TypeError(`getParameter() expects a dotted path string, got ${kindOf(target)}`);
-    const cut = target.lastIndexOf(".");
-    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
-    const name = target.slice(cut + 1);
-    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
-      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
-    }
-    const p = (mod as unknown as Record<string, unknown>)[name];
-    if (!(p instanceof Parameter)) throw new AttributeError(`\`${name}\` is not an nn.Parameter (looking up "${target}")`);
-    return p;
+    return getParameterOf(this, target);
   }
+
 
   /**
    * The buffer at a dotted path (`"bn.running_mean"`).
@@ -358,17 +317,9 @@ export class Module {
    * model.getBuffer("bn.running_var").tolist();
    */
   getBuffer(target: string): Tensor {
-    if (typeof target !== "string") throw new TypeError(`getBuffer() expects a dotted path string, got ${kindOf(target)}`);
-    const cut = target.lastIndexOf(".");
-    const mod = this.getSubmodule(cut === -1 ? "" : target.slice(0, cut));
-    const name = target.slice(cut + 1);
-    if (!Object.prototype.hasOwnProperty.call(mod, name)) {
-      throw new AttributeError(`${mod.constructor.name} has no attribute \`${name}\` (looking up "${target}")`);
-    }
-    const b = (mod as unknown as Record<string, unknown>)[name];
-    if (!mod[BUFFERS].has(name) || !(b instanceof Tensor)) throw new AttributeError(`\`${name}\` is not a buffer (looking up "${target}")`);
-    return b;
+    return getBufferOf(this, target);
   }
+
 
   /**
    * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
@@ -382,15 +333,7 @@ export class Module {
    * const json = JSON.stringify(model.stateDict()); // nested arrays, like tolist()
    */
   stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
-    const { prefix = "", keepVars = false } = options;
-    const out: StateDict = {};
-    const visit = (mod: Module, pre: string) => {
-      for (const [name, p] of mod._ownParameters()) out[pre + name] = keepVars ? p : new Tensor(p.data, p.shape);
-      for (const [name, b] of mod._ownBuffers()) if (!mod[NON_PERSISTENT].has(name)) out[pre + name] = b;
-      for (const [name, child] of mod._ownModules()) visit(child, `${pre}${name}.`);
-    };
-    visit(this, prefix);
-    return out;
+    return stateDictOf(this, options);
   }
 
   /**
@@ -401,73 +344,8 @@ export class Module {
    * const { missingKeys, unexpectedKeys } = model.loadStateDict(JSON.parse(json), { strict: false });
    */
   loadStateDict(stateDict: Record<string, Tensor | NestedArray>, options: { strict?: boolean } = {}): IncompatibleKeys {
-    const { strict = true } = options;
-    if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict)) {
-      throw new TypeError(`Expected state_dict to be a plain object of name -> tensor, got ${kindOf(stateDict)}`);
-    }
-    const own = this.stateDict({ keepVars: true });
-    const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-    const missingKeys = Object.keys(own).filter((k) => !has(stateDict, k));
-    const unexpectedKeys = this.#unexpectedKeys(Object.keys(stateDict));
-    const errors: string[] = [];
-    const updates: Array<[Tensor, Tensor]> = [];
-    for (const [key, target] of Object.entries(own)) {
-      if (!has(stateDict, key)) continue;
-      const raw = stateDict[key];
-      let value: Tensor;
-      try {
-        value = raw instanceof Tensor ? raw : tensor(raw as NestedArray);
-      } catch (e) {
-        errors.push(`While copying the parameter named "${key}": ${(e as Error).message}`);
-        continue;
-      }
-      // PyTorch's one exception (checkpoints from 0.3): a 1-d value loads into a 0-d parameter.
-      if (target.shape.length === 0 && value.shape.length === 1 && value.numel >= 1) value = new Tensor(value.data.subarray(0, 1), []);
-      if (!sameShape(value.shape, target.shape)) {
-        errors.push(
-          `size mismatch for ${key}: copying a param with shape torch.Size(${formatShape(value.shape)}) from checkpoint, ` +
-            `the shape in current model is torch.Size(${formatShape(target.shape)}).`,
-        );
-        continue;
-      }
-      updates.push([target, value]);
-    }
-    if (strict) {
-      if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}. `);
-      if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(", ")}. `);
-    }
-    if (errors.length) {
-      throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join("\n\t")}`);
-    }
-    for (const [target, value] of updates) target.data.set(value.data);
-    return { missingKeys, unexpectedKeys };
+    return loadStateDictInto(this, stateDict, options);
   }
-
-  /**
-   * Keys no module claims, in PyTorch's order: module by module (this one, then its children
-   * depth first), each taking the keys under its prefix whose next segment is neither one of its
-   * parameters or buffers nor a child (PyTorch's `_load_from_state_dict`).
-   */
-  #unexpectedKeys(keys: string[]): string[] {
-    const out: string[] = [];
-    const visit = (mod: Module, prefix: string) => {
-      const local = new Set(mod._ownParameters().map(([n]) => n));
-      for (const [n] of mod._ownBuffers()) if (!mod[NON_PERSISTENT].has(n)) local.add(n);
-      const children = mod._ownModules();
-      const childNames = new Set(children.map(([n]) => n));
-      for (const key of keys) {
-        if (!key.startsWith(prefix)) continue;
-        const rest = key.slice(prefix.length);
-        const dot = rest.indexOf(".");
-        // A dotted rest must go to a child; a bare name must be a parameter or persistent buffer.
-        if (dot !== -1 ? !childNames.has(rest.slice(0, dot)) : !local.has(rest)) out.push(key);
-      }
-      for (const [name, child] of children) visit(child, `${prefix}${name}.`);
-    };
-    visit(this, "");
-    return out;
-  }
-
   /**
    * Sets training mode on this module and every submodule (Dropout drops, BatchNorm uses batch statistics).
    *
@@ -547,6 +425,54 @@ export class Module {
    */
   forward(..._inputs: unknown[]): unknown {
     throw new RuntimeError(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /**
+   * Registers a hook run before every `forward` call with `(module, args)`; returning an array
+   * replaces the arguments (a single value is one argument). PyTorch's `register_forward_pre_hook`.
+   *
+   * @example
+   * const handle = model.registerForwardPreHook((m, [x]) => console.log(m.constructor.name, (x as Tensor).shape));
+   * handle.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>, options?: HookOptions): RemovableHandle {
+    return addModuleHook(this, "forwardPre", hook, options, "registerForwardPreHook");
+  }
+
+  /**
+   * Registers a hook run after every `forward` call with `(module, args, output)`; a returned
+   * value replaces the output. PyTorch's `register_forward_hook`.
+   *
+   * @example
+   * const acts: Tensor[] = [];
+   * const handle = model.body.registerForwardHook((m, args, out) => { acts.push(out as Tensor); });
+   */
+  registerForwardHook(hook: ForwardHook<this>, options?: HookOptions): RemovableHandle {
+    return addModuleHook(this, "forward", hook, options, "registerForwardHook");
+  }
+
+  /**
+   * Registers a hook run during backward with `(module, gradInput, gradOutput)`: the gradients
+   * with respect to the module's positional inputs (`null` where none) and outputs. A returned
+   * array replaces `gradInput`. PyTorch's `register_full_backward_hook`.
+   *
+   * @example
+   * const handle = model.head.registerFullBackwardHook((m, gIn, gOut) => console.log(gOut[0]?.norm().item()));
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>, options?: HookOptions): RemovableHandle {
+    return addModuleHook(this, "backward", hook, options, "registerFullBackwardHook");
+  }
+
+  /**
+   * Registers a hook run during backward when the gradients with respect to the module's outputs
+   * arrive, with `(module, gradOutput)`; a returned array replaces them. PyTorch's
+   * `register_full_backward_pre_hook`.
+   *
+   * @example
+   * const handle = model.head.registerFullBackwardPreHook((m, [g]) => [g!.mul(0.5)]);
+   */
+  registerFullBackwardPreHook(hook: FullBackwardPreHook<this>, options?: HookOptions): RemovableHandle {
+    return addModuleHook(this, "backwardPre", hook, options, "registerFullBackwardPreHook");
   }
 
   /**

@@ -46,6 +46,7 @@ const EXPECTED: Record<string, { tables: number; charts: number }> = {
   "03-lr-schedules.ipynb": { tables: 0, charts: 12 },
   "04-debugging-optimizer-setups.ipynb": { tables: 6, charts: 0 },
   "05-from-pytorch.ipynb": { tables: 1, charts: 1 },
+  "06-training.ipynb": { tables: 4, charts: 4 },
   "07-real-checkpoints.ipynb": { tables: 9, charts: 0 },
 };
 
