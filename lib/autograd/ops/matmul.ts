@@ -5,7 +5,7 @@
 import { RuntimeError } from "../../errors.js";
 import { gemm } from "../../tensor/gemm.js";
 import { formatShape, sameShape, shapeNumel, Tensor } from "../../tensor/tensor.js";
-import { recordOp } from "../function.js";
+import { gradBuffer, recordOp } from "../function.js";
 import { broadcastShapes, checkTensor, expandData, fresh, sumToShape, wrap } from "./_util.js";
 
 /** PyTorch's message for `mm` with inner sizes that differ. */
@@ -56,15 +56,18 @@ export function matmul(input: Tensor, other: Tensor): Tensor {
   return recordOp(name, out, [input, other], (g) => {
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
+    // Without broadcast batch dims to sum over, the product is the gradient itself.
     if (input.requiresGrad) {
-      const full = fresh(aFull);
+      const own = shapeNumel(aFull) === input.numel;
+      const full = own ? gradBuffer(input.shape) : fresh(aFull);
       for (let i = 0; i < batches; i++) gemm(m, k, n, g.data, i * m * n, false, B, i * k * n, true, full.data, i * m * k, false);
-      ga = wrap(sumToShape(full, aShape).data, input.shape);
+      ga = own ? full : wrap(sumToShape(wrap(full.data, aFull), aShape).data, input.shape);
     }
     if (other.requiresGrad) {
-      const full = fresh(bFull);
+      const own = shapeNumel(bFull) === other.numel;
+      const full = own ? gradBuffer(other.shape) : fresh(bFull);
       for (let i = 0; i < batches; i++) gemm(k, n, m, A, i * m * k, true, g.data, i * m * n, false, full.data, i * k * n, false);
-      gb = wrap(sumToShape(full, bShape).data, other.shape);
+      gb = own ? full : wrap(sumToShape(wrap(full.data, bFull), bShape).data, other.shape);
     }
     return [ga, gb];
   });
@@ -100,11 +103,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
-      gx = fresh(x.shape);
+      gx = gradBuffer(x.shape);
       gemm(rows, inF, outF, g.data, 0, false, weight.data, 0, false, gx.data, 0, false);
     }
     if (weight.requiresGrad) {
-      gw = fresh(weight.shape);
+      gw = gradBuffer(weight.shape);
       gemm(outF, inF, rows, g.data, 0, true, x.data, 0, false, gw.data, 0, false);
     }
     if (b !== null && b.requiresGrad) {
@@ -115,7 +118,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
         const o = r * outF;
         for (let j = 0; j < outF; j++) s[j] += gd[o + j];
       }
-      gb = fresh(b.shape);
+      gb = gradBuffer(b.shape);
       gb.data.set(s);
     }
     return [gx, gw, gb];

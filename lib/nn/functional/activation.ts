@@ -6,7 +6,7 @@
 import { describeValue, RuntimeError } from "../../errors.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { erf } from "../../tensor/special.js";
-import { recordOp } from "../../autograd/function.js";
+import { gradBuffer, recordOp } from "../../autograd/function.js";
 import { checkInput, out } from "./_util.js";
 
 /** max(0, x). @example F.relu(tensor([-1, 2])).tolist(); // [0, 2] */
@@ -20,7 +20,7 @@ export function relu(x: Tensor): Tensor {
     b[i] = v > 0 ? v : v !== v ? v : 0;
   }
   return recordOp("ReluBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     const gd = g.data;
     const rd = r.data;
     for (let i = 0; i < b.length; i++) rd[i] = b[i] > 0 ? gd[i] : 0;
@@ -180,7 +180,7 @@ export function softmax(x: Tensor, dim?: number | null): Tensor {
   const [outer, size, inner] = layout;
   // dx = y ⊙ (g − Σ g⊙y) along dim
   return recordOp("SoftmaxBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * size * inner + i;
@@ -208,7 +208,7 @@ export function logSoftmax(x: Tensor, dim?: number | null): Tensor {
   const [outer, size, inner] = layout;
   // dx = g − softmax ⊙ Σ g along dim
   return recordOp("LogSoftmaxBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * size * inner + i;

@@ -10,7 +10,7 @@
  */
 import { describeValue, RuntimeError, ValueError } from "../../errors.js";
 import { formatShape, sameShape, Tensor } from "../../tensor/tensor.js";
-import { recordOp } from "../../autograd/function.js";
+import { gradBuffer, recordOp } from "../../autograd/function.js";
 import { broadcastShapes, expandData, fresh, wrap } from "../../autograd/ops/_util.js";
 import { logSoftmax } from "./activation.js";
 import { checkInput } from "./_util.js";
@@ -352,7 +352,7 @@ function classLoss(
     : logp.ndim <= 2 ? "NllLossBackward0"
     : reduction === "none" ? "ViewBackward0" : "NllLoss2DBackward0";
   return recordOp(name, out, [logp], (g) => {
-    const r = fresh(logp.shape);
+    const r = gradBuffer(logp.shape);
     for (let n = 0; n < N; n++) {
       for (let c = 0; c < C; c++) {
         for (let i = 0; i < inner; i++) {
