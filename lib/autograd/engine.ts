@@ -4,7 +4,8 @@
  */
 import { RuntimeError } from "../errors.js";
 import { formatShape, sameShape, Tensor } from "../tensor/tensor.js";
-import { claimGradBuffer, gradBuffer, isGradBuffer, Node } from "./function.js";
+import { Node } from "./function.js";
+import { claimGradBuffer, gradBuffer, isGradBuffer, recycleGradBuffer } from "./grad_buffer.js";
 import { withGradMode } from "./grad_mode.js";
 
 /** Options of `Tensor.backward`, PyTorch's keyword names. */
@@ -46,11 +47,13 @@ function sumGrads(a: Tensor, b: Tensor): Tensor {
   const y = b.data;
   if (isGradBuffer(a)) {
     for (let i = 0; i < x.length; i++) x[i] += y[i];
+    recycleGradBuffer(b);
     return a;
   }
   const out = gradBuffer(a.shape);
   const o = out.data;
   for (let i = 0; i < o.length; i++) o[i] = x[i] + y[i];
+  recycleGradBuffer(b);
   return out;
 }
 
@@ -110,6 +113,22 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
       pending.delete(node);
       if (node.retained !== null) accumulate(node.retained, gradOut);
       const grads = node.apply(gradOut, retainGraph);
+      // gradOut is dead now unless passed on (AddBackward's g, a reshape's view): then its holder
+      // changes and it is not recycled. One buffer returned at two inputs has two holders: unmark it.
+      let passedOn = false;
+      for (let i = 0; i < grads.length; i++) {
+        const gi = grads[i];
+        if (gi === null || gi === undefined) continue;
+        if (gi.data.buffer === gradOut.data.buffer) passedOn = true;
+        for (let j = 0; j < i; j++) {
+          const gj = grads[j];
+          if (gj !== null && gj !== undefined && gj.data.buffer === gi.data.buffer) {
+            claimGradBuffer(gi);
+            claimGradBuffer(gj);
+          }
+        }
+      }
+      if (!passedOn) recycleGradBuffer(gradOut);
       for (let i = 0; i < node.edges.length; i++) {
         const edge = node.edges[i];
         const gi = grads[i];
@@ -124,6 +143,7 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
           pending.set(edge, prev === undefined ? gi : sumGrads(prev, gi));
         } else if (edge.requiresGrad) {
           accumulate(edge, gi);
+          recycleGradBuffer(gi); // unless it became the .grad
         }
       }
     }

@@ -9,10 +9,11 @@
  * forward and backward is not detected.
  */
 import { RuntimeError } from "../errors.js";
-import { shapeNumel, Tensor, type GradFn } from "../tensor/tensor.js";
+import type { GradFn, Tensor } from "../tensor/tensor.js";
 import { isGradEnabled } from "./grad_mode.js";
 
 export { isGradEnabled } from "./grad_mode.js";
+export { gradBuffer } from "./grad_buffer.js";
 
 /** One gradient per input, shaped like that input; `null` = no gradient flows there. */
 export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null)[];
@@ -59,38 +60,6 @@ export class Node implements GradFn {
   toString(): string {
     return `<${this.#name}>`;
   }
-}
-
-/** Gradients that only the engine holds (see `gradBuffer`). */
-const unshared = new WeakSet<Tensor>();
-
-/**
- * A zeroed gradient tensor for a backward to fill and return at exactly one input. The engine may
- * keep it as a leaf's `.grad` or add into it in place instead of copying (PyTorch's
- * AccumulateGrad steals such buffers too).
- *
- * Always ordinary memory, never the shared wasm memory (storage.ts): wasm blocks are freed only
- * when the event loop turns, so a synchronous training loop that made its gradients there would
- * take fresh memory every step (fresh pages are very slow on some VMs), while ordinary buffers
- * are recycled by the allocator as soon as the garbage collector drops them.
- *
- * @example
- * const gx = gradBuffer(x.shape); // fill gx.data, then return it from the backward
- */
-export function gradBuffer(shape: readonly number[]): Tensor {
-  const t = new Tensor(new Float32Array(shapeNumel(shape)), shape);
-  unshared.add(t);
-  return t;
-}
-
-/** True for a tensor made by `gradBuffer` that no one has claimed: only the engine holds it. */
-export function isGradBuffer(t: Tensor): boolean {
-  return unshared.has(t);
-}
-
-/** True once for an unclaimed `gradBuffer` tensor: the caller now owns it (e.g. as a `.grad`). */
-export function claimGradBuffer(t: Tensor): boolean {
-  return unshared.delete(t);
 }
 
 /**

@@ -98,3 +98,49 @@ test("large gradients live in ordinary memory, so a synchronous training loop re
   assert.equal(g.data[0], 2);
   assert.equal(g.data[g.numel - 1], 2);
 });
+
+// Both orders of the loss's two terms, so the two gradients meet at u's node in either order.
+const ORDERS = [(a: Tensor, b: Tensor) => a.add(b), (a: Tensor, b: Tensor) => b.add(a)];
+
+test("a gradient passed on unchanged is not recycled while it is still on its way", () => {
+  for (const order of ORDERS) {
+    const x = grid(4, 2, (r, c) => 1 + r + c);
+    const w = grid(8, 2, () => 0.5).requiresGrad_();
+    const shift = grid(4, 8, () => 1);
+    const u = F.linear(x, w);
+    // u + 1 > 0 everywhere, so dL/du = 1 + 2 = 3: ReluBackward's buffer (32 values, poolable)
+    // reaches u's node through AddBackward unchanged and meets the gradient of 2·Σu there.
+    order(F.relu(u.add(shift)).sum(), u.sum().mul(2)).backward();
+    const s = colSums(x);
+    assert.deepEqual([...w.grad!.data], Array.from({ length: 8 }, () => s.map((c) => 3 * c)).flat());
+  }
+});
+
+test("one buffer returned at two inputs is summed into neither in place", () => {
+  for (const order of ORDERS) {
+    const x = grid(4, 2, (r, c) => 1 + r + c);
+    const w = grid(8, 2, () => 0.5).requiresGrad_();
+    const w2 = grid(8, 2, () => 0.25).requiresGrad_();
+    const u = F.linear(x, w);
+    const v = F.linear(x, w2);
+    // dL/du = 1 + 2 = 3 and dL/dv = 1: AddBackward returns ReluBackward's buffer for both.
+    order(F.relu(u.add(v)).sum(), u.sum().mul(2)).backward();
+    const s = colSums(x);
+    assert.deepEqual([...w.grad!.data], Array.from({ length: 8 }, () => s.map((c) => 3 * c)).flat());
+    assert.deepEqual([...w2.grad!.data], Array.from({ length: 8 }, () => s).flat());
+  }
+});
+
+test("recycled gradient buffers start from zero: repeated steps give the same gradients", () => {
+  const x = grid(16, 8, (r, c) => Math.sin(r * 8 + c));
+  const model = new nn.Sequential(new nn.Linear(8, 32), new nn.ReLU(), new nn.Linear(32, 32), new nn.ReLU(), new nn.Linear(32, 3));
+  const y = tensor(Array.from({ length: 16 }, (_, i) => i % 3));
+  const lossFn = new nn.CrossEntropyLoss();
+  const grads = (): number[][] => {
+    for (const p of model.parameters()) p.grad = null;
+    lossFn.forward(model.forward(x), y).backward();
+    return model.parameters().map((p) => [...p.grad!.data]);
+  };
+  const first = grads();
+  for (let i = 0; i < 3; i++) assert.deepEqual(grads(), first);
+});

@@ -94,9 +94,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     throw new RuntimeError(`linear(): bias must have shape [${outF}] to match weight ${formatShape(weight.shape)}, got ${formatShape(b.shape)}`);
   }
   const y = fresh([...x.shape.slice(0, -1), outF]);
-  const yd = y.data;
-  if (b !== null) for (let r = 0; r < rows; r++) yd.set(b.data, r * outF);
-  gemm(rows, outF, inF, x.data, 0, false, weight.data, 0, true, yd, 0, b !== null);
+  gemm(rows, outF, inF, x.data, 0, false, weight.data, 0, true, y.data, 0, false, b === null ? null : b.data);
   const name = x.ndim === 2 ? (b !== null ? "AddmmBackward0" : "MmBackward0") : x.ndim === 1 ? (b !== null ? "AddBackward0" : "SqueezeBackward3") : "UnsafeViewBackward0";
   return recordOp(name, y, [x, weight, b], (g) => {
     let gx: Tensor | null = null;
