@@ -73,6 +73,14 @@ export function matmul(input: Tensor, other: Tensor): Tensor {
   });
 }
 
+let ones = new Float32Array(0);
+
+/** `n` ones (a shared read-only vector, grown as needed). */
+function onesOf(n: number): Float32Array {
+  if (ones.length < n) ones = new Float32Array(Math.max(n, 2 * ones.length)).fill(1);
+  return ones;
+}
+
 /**
  * y = x Wᵀ + b over the last dimension: input `(*, in)`, weight `(out, in)`, bias `(out)`
  * (PyTorch's `F.linear`, recorded as `AddmmBackward0` for a 2-d input with bias).
@@ -109,15 +117,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       gemm(outF, inF, rows, g.data, 0, true, x.data, 0, false, gw.data, 0, false);
     }
     if (b !== null && b.requiresGrad) {
-      // Column sums in double, rounded once.
-      const s = new Float64Array(outF);
-      const gd = g.data;
-      for (let r = 0; r < rows; r++) {
-        const o = r * outF;
-        for (let j = 0; j < outF; j++) s[j] += gd[o + j];
-      }
+      // Column sums of g as the product 1ᵀ·g: float32 sums, as PyTorch's sum over dim 0.
       gb = gradBuffer(b.shape);
-      gb.data.set(s);
+      gemm(1, outF, rows, onesOf(rows), 0, false, g.data, 0, false, gb.data, 0, false);
     }
     return [gx, gw, gb];
   });
