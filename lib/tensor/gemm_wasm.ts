@@ -88,7 +88,9 @@ function ensureScratch(floats: number): boolean {
 }
 
 /** Floats rounded up to a whole number of f32x4 vectors. */
-const vec = (n: number) => (n + 3) & ~3;
+function vec(n: number): number {
+  return (n + 3) & ~3;
+}
 
 /**
  * C = op(A) . op(B), then + C (accumulate) or + bias (n values, broadcast over the rows), with
@@ -110,17 +112,18 @@ export function gemmWasmDirect(
   let cPtr = wasmAddress(c);
   let biasPtr = bias === null ? 0 : wasmAddress(bias);
   // Scratch layout (floats): [A][B as stored][B as k x n][C][bias], each slot only when needed.
+  // (No closure here: under tsx every named closure made per call costs a defineProperty.)
   let used = 0;
-  const slot = (floats: number) => {
-    const at = used;
-    used += vec(floats);
-    return at;
-  };
-  const aAt = aPtr < 0 ? slot(m * k) : -1;
-  const bAt = bPtr < 0 ? slot(k * n) : -1;
-  const btAt = transB ? slot(k * n) : -1;
-  const cAt = cPtr < 0 ? slot(m * n) : -1;
-  const biasAt = biasPtr < 0 ? slot(n) : -1;
+  const aAt = aPtr < 0 ? used : -1;
+  if (aPtr < 0) used += vec(m * k);
+  const bAt = bPtr < 0 ? used : -1;
+  if (bPtr < 0) used += vec(k * n);
+  const btAt = transB ? used : -1;
+  if (transB) used += vec(k * n);
+  const cAt = cPtr < 0 ? used : -1;
+  if (cPtr < 0) used += vec(m * n);
+  const biasAt = biasPtr < 0 ? used : -1;
+  if (biasPtr < 0) used += vec(n);
   if (used > 0 && !ensureScratch(used)) return false;
   const heap = wasmHeap(); // after allocating: the memory may have grown
   const base = scratchPtr >> 2;
