@@ -77,3 +77,25 @@ test("Embedding.fromPretrained shares the table, is frozen by default and draws 
   assert.equal(nn.Embedding.fromPretrained(table, { freeze: false, padding_idx: 1 }).toString(), "Embedding(2, 3, padding_idx=1)");
   assert.throws(() => nn.Embedding.fromPretrained(zeros(3)), /Embeddings parameter is expected to be 2-dimensional \(got shape \[3\]\)/);
 });
+
+test("relu and its gradient on the wasm path (64+ values) and the JavaScript path agree with the definition, NaN and -0 included", () => {
+  const specials = [NaN, -0, 0, Infinity, -Infinity, -1e-30, 1e-30, -3, 2.5];
+  for (const n of [5, 63, 64, 67, 4096]) {
+    const values = Array.from({ length: n }, (_, i) => (i < specials.length ? specials[i] : Math.sin(1.3 * i) * (1 + (i % 7))));
+    const x = tensor(values).requiresGrad_();
+    const y = F.relu(x);
+    // relu(v) = v for v > 0, NaN for NaN, +0 otherwise (torch.relu)
+    y.data.forEach((v, i) => {
+      const e = Math.fround(values[i]);
+      const want = e > 0 ? e : Number.isNaN(e) ? NaN : 0;
+      assert.ok(Object.is(v, want), `n=${n}: relu(${e}) = ${v}, expected ${want}`);
+    });
+    // d relu = g where relu(x) > 0, else 0 (also where the gradient is NaN or infinite)
+    const g = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? NaN : i % 4 === 1 ? Infinity : i - 10));
+    y.backward(tensor(g));
+    x.grad!.data.forEach((v, i) => {
+      const want = y.data[i] > 0 ? Math.fround(g[i]) : 0;
+      assert.ok(Object.is(v, want), `n=${n}: grad[${i}] = ${v}, expected ${want}`);
+    });
+  }
+});
