@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, ones, rand, tensor, zeros } from "../../lib/index.js";
+import { manualSeed, nn, ones, rand, setNumThreads, tensor, zeros } from "../../lib/index.js";
 import { assertClose } from "../util.js";
 
 const F = nn.functional;
@@ -97,5 +97,20 @@ test("relu and its gradient on the wasm path (64+ values) and the JavaScript pat
       const want = y.data[i] > 0 ? Math.fround(g[i]) : 0;
       assert.ok(Object.is(v, want), `n=${n}: grad[${i}] = ${v}, expected ${want}`);
     });
+  }
+});
+
+test("relu on a tensor large enough for the worker pool gives the single-thread values", () => {
+  const previous = setNumThreads(2);
+  try {
+    const n = 300_000; // shared storage, above the pool's threshold
+    const x = tensor(Array.from({ length: n }, (_, i) => Math.sin(0.7 * i)));
+    const y = F.relu(x);
+    for (let i = 0; i < n; i++) {
+      const v = x.data[i];
+      if (y.data[i] !== (v > 0 ? v : 0)) assert.fail(`relu[${i}] = ${y.data[i]} for ${v}`);
+    }
+  } finally {
+    setNumThreads(previous);
   }
 });
