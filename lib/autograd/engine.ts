@@ -38,6 +38,11 @@ function topologicalOrder(root: Node): Node[] {
   return order.reverse();
 }
 
+/** Whether two tensors may share storage (the same array, or views of one buffer). */
+function sharesStorage(a: Tensor, b: Tensor): boolean {
+  return a.data === b.data || a.data.buffer === b.data.buffer;
+}
+
 /**
  * `a + b` for gradients meeting at a node: into `a` when only the engine holds it, else into fresh
  * storage (never touching a tensor someone else may hold).
@@ -115,20 +120,19 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
       const grads = node.apply(gradOut, retainGraph);
       // gradOut is dead now unless passed on (AddBackward's g, a reshape's view): then its holder
       // changes and it is not recycled. One buffer returned at two inputs has two holders: unmark it.
+      const own = isGradBuffer(gradOut);
       let passedOn = false;
       for (let i = 0; i < grads.length; i++) {
         const gi = grads[i];
         if (gi === null || gi === undefined) continue;
-        if (gi.data.buffer === gradOut.data.buffer) passedOn = true;
-        for (let j = 0; j < i; j++) {
+        if (own && !passedOn && sharesStorage(gi, gradOut)) passedOn = true;
+        if (!isGradBuffer(gi)) continue;
+        for (let j = 0; j < grads.length; j++) {
           const gj = grads[j];
-          if (gj !== null && gj !== undefined && gj.data.buffer === gi.data.buffer) {
-            claimGradBuffer(gi);
-            claimGradBuffer(gj);
-          }
+          if (j !== i && gj !== null && gj !== undefined && sharesStorage(gi, gj)) claimGradBuffer(gi);
         }
       }
-      if (!passedOn) recycleGradBuffer(gradOut);
+      if (own && !passedOn) recycleGradBuffer(gradOut);
       for (let i = 0; i < node.edges.length; i++) {
         const edge = node.edges[i];
         const gi = grads[i];
