@@ -1,8 +1,8 @@
 """PyTorch side of bench/train.ts: median time of one training step (zero_grad, forward,
 CrossEntropyLoss, backward, AdamW step) of an MLP with ReLU, eager mode, CPU.
 
-  /usr/bin/python3 bench/train_torch.py SIZES BATCH STEPS [THREADS]
-  e.g. bench/train_torch.py 2,64,64,2 64 200
+  /usr/bin/python3 bench/train_torch.py SIZES BATCH STEPS [WARMUP] [THREADS]
+  e.g. bench/train_torch.py 2,64,64,2 64 200 200
 Prints JSON.
 """
 import json
@@ -16,8 +16,9 @@ import torch.nn as nn
 sizes = [int(s) for s in sys.argv[1].split(",")]
 batch = int(sys.argv[2])
 steps = int(sys.argv[3])
-if len(sys.argv) > 4:
-    torch.set_num_threads(int(sys.argv[4]))
+warmup = int(sys.argv[4]) if len(sys.argv) > 4 else max(20, steps // 10)
+if len(sys.argv) > 5:
+    torch.set_num_threads(int(sys.argv[5]))
 
 torch.manual_seed(0)
 layers = []
@@ -39,7 +40,7 @@ def step():
     opt.step()
 
 
-for _ in range(max(20, steps // 10)):
+for _ in range(warmup):
     step()
 times = []
 for _ in range(steps):

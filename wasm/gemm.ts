@@ -143,3 +143,165 @@ export function gemmRows(start: i32, end: i32, ap: usize, bp: usize, c: usize, m
     }
   }
 }
+
+// ---- Small products: no packing ----
+// When A and B fit in L1/L2, packing them costs as much as it saves. gemmDirect reads A through
+// its strides and B as k rows of n contiguous values (a transposed B is first copied into that
+// form by `transpose`), keeping a 4 x 8 tile of C in eight f32x4 registers as the packed kernel
+// does; each C(i, j) is summed over p in order, in float32, and then added to C or to bias[j].
+
+/** dst (cols x rows, row-major) = transpose of src (rows x cols, row-major), in 8 x 8 blocks. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const sr = <usize>cols << 2;
+  const dr = <usize>rows << 2;
+  for (let r0 = 0; r0 < rows; r0 += 8) {
+    const r1 = min(rows, r0 + 8);
+    for (let c0 = 0; c0 < cols; c0 += 8) {
+      const c1 = min(cols, c0 + 8);
+      for (let r = r0; r < r1; r++) {
+        let s = src + <usize>r * sr + (<usize>c0 << 2);
+        let d = dst + <usize>c0 * dr + (<usize>r << 2);
+        for (let c = c0; c < c1; c++) {
+          store<f32>(d, load<f32>(s));
+          s += 4;
+          d += dr;
+        }
+      }
+    }
+  }
+}
+
+/** Adds the finished accumulator `acc` for C at `c` (column j): + C (mode 1), + bias[j] (mode 2), or stores it (mode 0). */
+// @ts-ignore: decorator
+@inline function finish4(c: usize, acc: v128, mode: i32, bias: usize): void {
+  if (mode == 1) acc = f32x4.add(v128.load(c), acc);
+  else if (mode == 2) acc = f32x4.add(v128.load(bias), acc);
+  v128.store(c, acc);
+}
+
+// @ts-ignore: decorator
+@inline function finish1(c: usize, acc: f32, mode: i32, bias: usize): void {
+  if (mode == 1) acc = load<f32>(c) + acc;
+  else if (mode == 2) acc = load<f32>(bias) + acc;
+  store<f32>(c, acc);
+}
+
+/**
+ * C (m x n at c, row stride ldc floats) = A . B, then + C (mode 1) or + bias (mode 2, n floats);
+ * A(i, p) at a + 4 (i rsA + p csA), B(p, j) at b + 4 (p ldb + j).
+ */
+export function gemmDirect(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize, ldc: i32, mode: i32, bias: usize): void {
+  const ra = <usize>rsA << 2;
+  const ca = <usize>csA << 2;
+  const rb = <usize>ldb << 2;
+  const rc = <usize>ldc << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * ra;
+    const c0 = c + <usize>i * rc;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        c00 = f32x4.add(c00, f32x4.mul(x, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x, b1));
+        x = v128.load32_splat(pa + ra);
+        c10 = f32x4.add(c10, f32x4.mul(x, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x, b1));
+        x = v128.load32_splat(pa + 2 * ra);
+        c20 = f32x4.add(c20, f32x4.mul(x, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x, b1));
+        x = v128.load32_splat(pa + 3 * ra);
+        c30 = f32x4.add(c30, f32x4.mul(x, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x, b1));
+        pa += ca;
+        pb += rb;
+      }
+      const cj = c0 + (<usize>j << 2);
+      const bj = bias + (<usize>j << 2);
+      finish4(cj, c00, mode, bj);
+      finish4(cj + 16, c01, mode, bj + 16);
+      finish4(cj + rc, c10, mode, bj);
+      finish4(cj + rc + 16, c11, mode, bj + 16);
+      finish4(cj + 2 * rc, c20, mode, bj);
+      finish4(cj + 2 * rc + 16, c21, mode, bj + 16);
+      finish4(cj + 3 * rc, c30, mode, bj);
+      finish4(cj + 3 * rc + 16, c31, mode, bj + 16);
+    }
+    for (; j + 4 <= n; j += 4) {
+      let c0v = f32x4.splat(0), c1v = f32x4.splat(0), c2v = f32x4.splat(0), c3v = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        c0v = f32x4.add(c0v, f32x4.mul(v128.load32_splat(pa), b0));
+        c1v = f32x4.add(c1v, f32x4.mul(v128.load32_splat(pa + ra), b0));
+        c2v = f32x4.add(c2v, f32x4.mul(v128.load32_splat(pa + 2 * ra), b0));
+        c3v = f32x4.add(c3v, f32x4.mul(v128.load32_splat(pa + 3 * ra), b0));
+        pa += ca;
+        pb += rb;
+      }
+      const cj = c0 + (<usize>j << 2);
+      const bj = bias + (<usize>j << 2);
+      finish4(cj, c0v, mode, bj);
+      finish4(cj + rc, c1v, mode, bj);
+      finish4(cj + 2 * rc, c2v, mode, bj);
+      finish4(cj + 3 * rc, c3v, mode, bj);
+    }
+    for (; j < n; j++) {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        const y = load<f32>(pb);
+        s0 += load<f32>(pa) * y;
+        s1 += load<f32>(pa + ra) * y;
+        s2 += load<f32>(pa + 2 * ra) * y;
+        s3 += load<f32>(pa + 3 * ra) * y;
+        pa += ca;
+        pb += rb;
+      }
+      const cj = c0 + (<usize>j << 2);
+      const bj = bias + (<usize>j << 2);
+      finish1(cj, s0, mode, bj);
+      finish1(cj + rc, s1, mode, bj);
+      finish1(cj + 2 * rc, s2, mode, bj);
+      finish1(cj + 3 * rc, s3, mode, bj);
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = a + <usize>i * ra;
+    const c0 = c + <usize>i * rc;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let acc = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+        pa += ca;
+        pb += rb;
+      }
+      finish4(c0 + (<usize>j << 2), acc, mode, bias + (<usize>j << 2));
+    }
+    for (; j < n; j++) {
+      let s: f32 = 0;
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        s += load<f32>(pa) * load<f32>(pb);
+        pa += ca;
+        pb += rb;
+      }
+      finish1(c0 + (<usize>j << 2), s, mode, bias + (<usize>j << 2));
+    }
+  }
+}

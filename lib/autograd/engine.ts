@@ -3,8 +3,9 @@
  * leaves, summing the gradients that meet at a node and accumulating into each leaf's `.grad`.
  */
 import { RuntimeError } from "../errors.js";
-import { allocateStorage, formatShape, sameShape, Tensor } from "../tensor/tensor.js";
+import { formatShape, sameShape, Tensor } from "../tensor/tensor.js";
 import { Node } from "./function.js";
+import { claimGradBuffer, gradBuffer, isGradBuffer, recycleGradBuffer } from "./grad_buffer.js";
 import { withGradMode } from "./grad_mode.js";
 
 /** Options of `Tensor.backward`, PyTorch's keyword names. */
@@ -37,22 +38,43 @@ function topologicalOrder(root: Node): Node[] {
   return order.reverse();
 }
 
-/** `a + b` into fresh storage (gradients meeting at a node are summed without touching either). */
-function sumGrads(a: Tensor, b: Tensor): Tensor {
-  const out = allocateStorage(a.numel);
-  const x = a.data;
-  const y = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = x[i] + y[i];
-  return new Tensor(out, a.shape);
+/** Whether two tensors may share storage (the same array, or views of one buffer). */
+function sharesStorage(a: Tensor, b: Tensor): boolean {
+  return a.data === b.data || a.data.buffer === b.data.buffer;
 }
 
-/** Adds `g` into `t.grad` (PyTorch's AccumulateGrad): a copy the first time, in place after. */
+/**
+ * `a + b` for gradients meeting at a node: into `a` when only the engine holds it, else into fresh
+ * storage (never touching a tensor someone else may hold).
+ */
+function sumGrads(a: Tensor, b: Tensor): Tensor {
+  const x = a.data;
+  const y = b.data;
+  if (isGradBuffer(a)) {
+    for (let i = 0; i < x.length; i++) x[i] += y[i];
+    recycleGradBuffer(b);
+    return a;
+  }
+  const out = gradBuffer(a.shape);
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] + y[i];
+  recycleGradBuffer(b);
+  return out;
+}
+
+/**
+ * Adds `g` into `t.grad` (PyTorch's AccumulateGrad): the first time `g` itself when only the
+ * engine holds it (`gradBuffer`), else a copy; in place after.
+ */
 function accumulate(t: Tensor, g: Tensor): void {
   const current = t.grad;
   if (current === null) {
-    const copy = allocateStorage(g.numel);
-    copy.set(g.data);
-    t.grad = new Tensor(copy, t.shape);
+    if (claimGradBuffer(g)) {
+      t.grad = g;
+      return;
+    }
+    // Ordinary memory, as gradBuffer explains.
+    t.grad = new Tensor(Float32Array.from(g.data), t.shape);
     return;
   }
   const d = current.data;
@@ -70,7 +92,8 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
   let g: Tensor;
   if (gradient === undefined || gradient === null) {
     if (root.numel !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
-    g = new Tensor(new Float32Array([1]), root.shape);
+    g = gradBuffer(root.shape);
+    g.data[0] = 1;
   } else {
     if (!(gradient instanceof Tensor)) throw new TypeError(`backward(): gradient must be a Tensor or null, got ${typeof gradient}`);
     if (!sameShape(gradient.shape, root.shape)) {
@@ -95,6 +118,21 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
       pending.delete(node);
       if (node.retained !== null) accumulate(node.retained, gradOut);
       const grads = node.apply(gradOut, retainGraph);
+      // gradOut is dead now unless passed on (AddBackward's g, a reshape's view): then its holder
+      // changes and it is not recycled. One buffer returned at two inputs has two holders: unmark it.
+      const own = isGradBuffer(gradOut);
+      let passedOn = false;
+      for (let i = 0; i < grads.length; i++) {
+        const gi = grads[i];
+        if (gi === null || gi === undefined) continue;
+        if (own && !passedOn && sharesStorage(gi, gradOut)) passedOn = true;
+        if (!isGradBuffer(gi)) continue;
+        for (let j = 0; j < grads.length; j++) {
+          const gj = grads[j];
+          if (j !== i && gj !== null && gj !== undefined && sharesStorage(gi, gj)) claimGradBuffer(gi);
+        }
+      }
+      if (own && !passedOn) recycleGradBuffer(gradOut);
       for (let i = 0; i < node.edges.length; i++) {
         const edge = node.edges[i];
         const gi = grads[i];
@@ -109,6 +147,7 @@ export function runBackward(root: Tensor, gradient: Tensor | null | undefined, o
           pending.set(edge, prev === undefined ? gi : sumGrads(prev, gi));
         } else if (edge.requiresGrad) {
           accumulate(edge, gi);
+          recycleGradBuffer(gi); // unless it became the .grad
         }
       }
     }

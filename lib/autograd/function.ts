@@ -13,6 +13,7 @@ import type { GradFn, Tensor } from "../tensor/tensor.js";
 import { isGradEnabled } from "./grad_mode.js";
 
 export { isGradEnabled } from "./grad_mode.js";
+export { gradBuffer } from "./grad_buffer.js";
 
 /** One gradient per input, shaped like that input; `null` = no gradient flows there. */
 export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null)[];

@@ -1,9 +1,11 @@
 /**
  * The one matrix-multiply kernel: every matmul / linear forward and backward goes through `gemm`.
  *
- * Products of at least `WASM_MIN_MACS` multiply-adds run in WebAssembly (`gemm_wasm.ts`: packed,
- * cache-blocked, f32x4 SIMD, row panels across the worker pool). Smaller ones, and every product
- * when WebAssembly is unavailable, take the plain JavaScript path below, which it brings both operands into "rows of length k" form (A as
+ * Products of at least `WASM_MIN_MACS` multiply-adds run in WebAssembly (`gemm_wasm.ts`, f32x4
+ * SIMD): below `WASM_PACKED_MIN_MACS` unpacked on this thread (the operands fit in cache, and
+ * packing or handing rows to the worker pool would cost more than the product), above that packed,
+ * cache-blocked, with row panels across the worker pool. Smaller ones, and every product
+ * when WebAssembly is unavailable, take the plain JavaScript path below, which brings both operands into "rows of length k" form (A as
  * m×k, B as n×k, packing a transposed copy only when the layout asks for it), then computes each
  * C[i][j] as a dot product of two contiguous rows, 2 rows of A × 4 rows of B at a time so every
  * load feeds several multiply-adds, with B walked in panels that stay in cache while all of A
@@ -11,10 +13,16 @@
  */
 
 import { ValueError } from "../errors.js";
-import { gemmWasm } from "./gemm_wasm.js";
+import { gemmWasm, gemmWasmDirect } from "./gemm_wasm.js";
 
-/** Below this many multiply-adds (m n k) the JavaScript loop beats copying into wasm memory. */
-export const WASM_MIN_MACS = 1 << 15;
+/** Below this many multiply-adds (m n k) the JavaScript loop beats the call into wasm. */
+export const WASM_MIN_MACS = 1 << 11;
+
+/**
+ * From this many multiply-adds on, the packed wasm kernel (which can use the worker pool) beats
+ * the unpacked one; below, packing costs more than it saves (measured: bench/matmul.ts shapes).
+ */
+export const WASM_PACKED_MIN_MACS = 1 << 21;
 
 /** Rows of B handled per cache panel (PANEL_ROWS × k floats should fit in L2). */
 const PANEL_BYTES = 192 * 1024;
@@ -47,29 +55,47 @@ function transposeInto(src: Float32Array, offset: number, rows: number, cols: nu
 }
 
 /**
- * C (m×n, row-major at cOffset) = op(A) · op(B) (+ C when accumulate); op(A) is m×k (stored k×m
- * when transA), op(B) is k×n (stored n×k when transB). Float32 storage.
+ * C (m×n, row-major at cOffset) = op(A) · op(B) (+ C when accumulate, or + `bias` broadcast over
+ * the rows: PyTorch's addmm, the bias added to each finished sum); op(A) is m×k (stored k×m when
+ * transA), op(B) is k×n (stored n×k when transB). Float32 storage.
  *
  * @example
- * // y = x · Wᵀ for x (4×3) and W (5×3): B is W stored n×k, so transB = true
- * gemm(4, 5, 3, x.data, 0, false, w.data, 0, true, y.data, 0, false);
+ * // y = x · Wᵀ + b for x (4×3), W (5×3), b (5): B is W stored n×k, so transB = true
+ * gemm(4, 5, 3, x.data, 0, false, w.data, 0, true, y.data, 0, false, b.data);
  */
 export function gemm(m: number, n: number, k: number,
   a: Float32Array, aOffset: number, transA: boolean,
   b: Float32Array, bOffset: number, transB: boolean,
-  c: Float32Array, cOffset: number, accumulate: boolean): void {
-  for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ValueError(`gemm(): ${name} must be a non-negative integer, got ${v}`);
-  }
+  c: Float32Array, cOffset: number, accumulate: boolean,
+  bias: Float32Array | null = null): void {
+  if (!Number.isInteger(m) || m < 0) throw new ValueError(`gemm(): m must be a non-negative integer, got ${m}`);
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`gemm(): n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(k) || k < 0) throw new ValueError(`gemm(): k must be a non-negative integer, got ${k}`);
   checkOperand("A", a, aOffset, m * k);
   checkOperand("B", b, bOffset, k * n);
   checkOperand("C", c, cOffset, m * n);
+  if (bias !== null) {
+    checkOperand("bias", bias, 0, n);
+    if (accumulate) throw new ValueError("gemm(): pass either accumulate or a bias, not both");
+  }
   if (m === 0 || n === 0) return;
+  const macs = m * n * k;
+  if (bias !== null && k > 0 && macs >= WASM_MIN_MACS && macs < WASM_PACKED_MIN_MACS &&
+    gemmWasmDirect(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, false, bias)) return;
+  if (bias !== null) {
+    // C = bias in every row, then C += A·B.
+    c.set(bias.subarray(0, n), cOffset);
+    for (let filled = 1; filled < m; filled *= 2) c.copyWithin(cOffset + filled * n, cOffset, cOffset + Math.min(filled, m - filled) * n);
+    accumulate = true;
+  }
   if (k === 0) {
     if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
     return;
   }
-  if (m * n * k >= WASM_MIN_MACS && gemmWasm(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate)) return;
+  if (macs >= WASM_MIN_MACS) {
+    if (macs < WASM_PACKED_MIN_MACS && gemmWasmDirect(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate)) return;
+    if (gemmWasm(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate)) return;
+  }
   gemmJs(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
 }
 

@@ -71,3 +71,87 @@ export function gemmWasm(
     for (const p of owned) wasmFree(p);
   }
 }
+
+/** Scratch in the wasm memory for the direct path's staged operands, kept between calls. */
+let scratchPtr = 0;
+let scratchFloats = 0;
+
+function ensureScratch(floats: number): boolean {
+  if (floats <= scratchFloats) return true;
+  const want = Math.max(floats, 2 * scratchFloats);
+  const p = wasmAlloc(4 * want);
+  if (p === null) return false;
+  if (scratchFloats > 0) wasmFree(scratchPtr);
+  scratchPtr = p;
+  scratchFloats = want;
+  return true;
+}
+
+/** Floats rounded up to a whole number of f32x4 vectors. */
+function vec(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/**
+ * C = op(A) . op(B), then + C (accumulate) or + bias (n values, broadcast over the rows), with
+ * the unpacked kernel (wasm/gemm.ts gemmDirect) on this thread: for products whose operands fit
+ * in cache, where packing and the worker pool cost more than they save. Operands outside the
+ * wasm memory are staged in a scratch area kept between calls. False when wasm is unavailable.
+ */
+export function gemmWasmDirect(
+  m: number, n: number, k: number,
+  a: Float32Array, aOffset: number, transA: boolean,
+  b: Float32Array, bOffset: number, transB: boolean,
+  c: Float32Array, cOffset: number, accumulate: boolean,
+  bias: Float32Array | null = null,
+): boolean {
+  const ex = wasmExports("gemm");
+  if (ex === null) return false;
+  let aPtr = wasmAddress(a);
+  let bPtr = wasmAddress(b);
+  let cPtr = wasmAddress(c);
+  let biasPtr = bias === null ? 0 : wasmAddress(bias);
+  // Scratch layout (floats): [A][B as stored][B as k x n][C][bias], each slot only when needed.
+  // (No closure here: under tsx every named closure made per call costs a defineProperty.)
+  let used = 0;
+  const aAt = aPtr < 0 ? used : -1;
+  if (aPtr < 0) used += vec(m * k);
+  const bAt = bPtr < 0 ? used : -1;
+  if (bPtr < 0) used += vec(k * n);
+  const btAt = transB ? used : -1;
+  if (transB) used += vec(k * n);
+  const cAt = cPtr < 0 ? used : -1;
+  if (cPtr < 0) used += vec(m * n);
+  const biasAt = biasPtr < 0 ? used : -1;
+  if (biasPtr < 0) used += vec(n);
+  if (used > 0 && !ensureScratch(used)) return false;
+  const heap = wasmHeap(); // after allocating: the memory may have grown
+  const base = scratchPtr >> 2;
+  if (aAt >= 0) {
+    heap.set(a.subarray(aOffset, aOffset + m * k), base + aAt);
+    aPtr = 4 * (base + aAt);
+  } else aPtr += 4 * aOffset;
+  if (bAt >= 0) {
+    heap.set(b.subarray(bOffset, bOffset + k * n), base + bAt);
+    bPtr = 4 * (base + bAt);
+  } else bPtr += 4 * bOffset;
+  if (transB) {
+    // B is stored n x k: make the k x n rows the kernel reads.
+    ex.transpose(bPtr, n, k, 4 * (base + btAt));
+    bPtr = 4 * (base + btAt);
+  }
+  if (biasAt >= 0) {
+    heap.set(bias!.subarray(0, n), base + biasAt);
+    biasPtr = 4 * (base + biasAt);
+  }
+  let cStage = -1;
+  if (cAt >= 0) {
+    cStage = base + cAt;
+    if (accumulate) heap.set(c.subarray(cOffset, cOffset + m * n), cStage);
+    cPtr = 4 * cStage;
+  } else cPtr += 4 * cOffset;
+  // op(A)(i, p) at i * rs + p * cs: A is m x k, or k x m when transposed.
+  ex.gemmDirect(m, n, k, aPtr, transA ? 1 : k, transA ? m : 1, bPtr, n, cPtr, n, bias !== null ? 2 : accumulate ? 1 : 0, biasPtr);
+  if (cStage >= 0) c.set(heap.subarray(cStage, cStage + m * n), cOffset);
+  return true;
+}

@@ -351,11 +351,12 @@ export function runWasmMap(module: string, fn: string, arrays: Array<Float32Arra
   const heap = wasmHeap();
   const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
   const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
-  const local = (start: number, end: number) => stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, start, end);
   if (ws === null) {
-    local(0, n);
+    // Called directly: under tsx a named closure made per call costs a defineProperty.
+    stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, 0, n);
     return 1;
   }
+  const local = (start: number, end: number) => stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, start, end);
   const unit = elementUnit(n);
   dispatch(
     ws.slice(0, parts - 1),

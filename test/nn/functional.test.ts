@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, ones, rand, tensor, zeros } from "../../lib/index.js";
+import { manualSeed, nn, ones, rand, setNumThreads, tensor, zeros } from "../../lib/index.js";
 import { assertClose } from "../util.js";
 
 const F = nn.functional;
@@ -76,4 +76,41 @@ test("Embedding.fromPretrained shares the table, is frozen by default and draws 
   assert.equal(emb.weight.data[0], 9, "storage is shared, as PyTorch's");
   assert.equal(nn.Embedding.fromPretrained(table, { freeze: false, padding_idx: 1 }).toString(), "Embedding(2, 3, padding_idx=1)");
   assert.throws(() => nn.Embedding.fromPretrained(zeros(3)), /Embeddings parameter is expected to be 2-dimensional \(got shape \[3\]\)/);
+});
+
+test("relu and its gradient on the wasm path (64+ values) and the JavaScript path agree with the definition, NaN and -0 included", () => {
+  const specials = [NaN, -0, 0, Infinity, -Infinity, -1e-30, 1e-30, -3, 2.5];
+  for (const n of [5, 63, 64, 67, 4096]) {
+    const values = Array.from({ length: n }, (_, i) => (i < specials.length ? specials[i] : Math.sin(1.3 * i) * (1 + (i % 7))));
+    const x = tensor(values).requiresGrad_();
+    const y = F.relu(x);
+    // relu(v) = v for v > 0, NaN for NaN, +0 otherwise (torch.relu)
+    y.data.forEach((v, i) => {
+      const e = Math.fround(values[i]);
+      const want = e > 0 ? e : Number.isNaN(e) ? NaN : 0;
+      assert.ok(Object.is(v, want), `n=${n}: relu(${e}) = ${v}, expected ${want}`);
+    });
+    // d relu = g where relu(x) > 0, else 0 (also where the gradient is NaN or infinite)
+    const g = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? NaN : i % 4 === 1 ? Infinity : i - 10));
+    y.backward(tensor(g));
+    x.grad!.data.forEach((v, i) => {
+      const want = y.data[i] > 0 ? Math.fround(g[i]) : 0;
+      assert.ok(Object.is(v, want), `n=${n}: grad[${i}] = ${v}, expected ${want}`);
+    });
+  }
+});
+
+test("relu on a tensor large enough for the worker pool gives the single-thread values", () => {
+  const previous = setNumThreads(2);
+  try {
+    const n = 300_000; // shared storage, above the pool's threshold
+    const x = tensor(Array.from({ length: n }, (_, i) => Math.sin(0.7 * i)));
+    const y = F.relu(x);
+    for (let i = 0; i < n; i++) {
+      const v = x.data[i];
+      if (y.data[i] !== (v > 0 ? v : 0)) assert.fail(`relu[${i}] = ${y.data[i]} for ${v}`);
+    }
+  } finally {
+    setNumThreads(previous);
+  }
 });

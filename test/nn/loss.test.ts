@@ -61,6 +61,39 @@ for (const c of autogradFixture.losses) {
   test(`module ${what} matches PyTorch`, () => check(c, (x, t) => MODULES[c.fn](options(c)).forward(x, t)));
 }
 
+/** Loss and input gradient of `run`, element for element (Object.is: -0 and NaN count). */
+function lossAndGrad(run: (x: Tensor) => Tensor, logits: number[], shape: number[], gradient: number): { loss: number; grad: number[]; node: string | undefined } {
+  const x = tensor(logits, shape).requiresGrad_();
+  const loss = run(x);
+  loss.backward(tensor(gradient));
+  return { loss: loss.item(), grad: [...x.grad!.data], node: loss.gradFn?.name() };
+}
+
+test("cross entropy on class indices (one fused node) gives the bits of log_softmax + nll_loss", () => {
+  const cases: Array<{ n: number; c: number; target: (i: number) => number; options: Record<string, unknown>; gradient: number }> = [
+    { n: 64, c: 2, target: (i) => i % 2, options: {}, gradient: 1 },
+    { n: 5, c: 7, target: (i) => (3 * i) % 7, options: { reduction: "sum" }, gradient: -2.5 },
+    { n: 6, c: 3, target: (i) => (i % 3 === 1 ? -100 : i % 3), options: {}, gradient: 1 },
+    { n: 4, c: 3, target: (i) => (i < 2 ? 2 : 1), options: { ignore_index: 2, reduction: "mean" }, gradient: 0.5 },
+    { n: 3, c: 4, target: () => 1, options: { ignore_index: 1 }, gradient: 1 }, // every target ignored: 0/0
+  ];
+  for (const { n, c, target, options: o, gradient } of cases) {
+    const logits = Array.from({ length: n * c }, (_, i) => 3 * Math.sin(1.7 * i + 0.3) + (i % 5 === 0 ? 40 : 0));
+    const y = tensor(Array.from({ length: n }, (_, i) => target(i)));
+    const fused = lossAndGrad((x) => F.crossEntropy(x, y, o), logits, [n, c], gradient);
+    const general = lossAndGrad((x) => F.nllLoss(F.logSoftmax(x, 1), y, o), logits, [n, c], gradient);
+    const what = `[${n}, ${c}] ${JSON.stringify(o)}`;
+    assert.ok(Object.is(fused.loss, general.loss), `${what}: loss ${fused.loss} vs ${general.loss}`);
+    fused.grad.forEach((v, i) => assert.ok(Object.is(v, general.grad[i]), `${what}: grad[${i}] ${v} vs ${general.grad[i]}`));
+    assert.equal(fused.node, "NllLossBackward0");
+  }
+  // Cases the fused node does not take still agree with their own composition.
+  const x = tensor([[1, 2, 3], [0, -1, 4]]);
+  const w = tensor([1, 2, 0.5]);
+  assertClose(F.crossEntropy(x, tensor([2, 0]), { weight: w }).data, F.nllLoss(F.logSoftmax(x, 1), tensor([2, 0]), { weight: w }).data);
+  assert.deepEqual(F.crossEntropy(x, tensor([2, 0]), { reduction: "none" }).shape, [2]);
+});
+
 test("class targets: out of range and non-integer targets name the value and what was expected", () => {
   const logits = tensor([[1, 2, 3], [0, 1, 0]]);
   assertThrowsMessage(() => F.crossEntropy(logits, tensor([0, 3])), RangeError, lossMessages.outOfBounds(3, 3, -100));

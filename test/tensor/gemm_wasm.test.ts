@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemm, gemmJs, WASM_MIN_MACS } from "../../lib/tensor/gemm.js";
-import { gemmWasm } from "../../lib/tensor/gemm_wasm.js";
+import { gemm, gemmJs, WASM_MIN_MACS, WASM_PACKED_MIN_MACS } from "../../lib/tensor/gemm.js";
+import { gemmWasm, gemmWasmDirect } from "../../lib/tensor/gemm_wasm.js";
 import { setNumThreads } from "../../lib/tensor/parallel.js";
 import { wasmAlloc, wasmExports, wasmFree, wasmView } from "../../lib/tensor/wasm.js";
 import { ValueError } from "../../lib/errors.js";
 import { assertThrowsMessage } from "../util.js";
 
-type Gemm = typeof gemm;
+type Gemm = typeof gemmJs;
 
 /** Deterministic values in [-1, 1) with varied magnitudes (an LCG: no RNG under test). */
 function filled(n: number, seed: number): Float32Array {
@@ -67,6 +67,56 @@ test("wasm gemm matches the float64 definition for every small shape, transpose,
   }
 });
 
+const directOnly: Gemm = (...args) => {
+  assert.ok(gemmWasmDirect(...args), "the unpacked wasm path ran");
+};
+
+test("unpacked wasm gemm matches the float64 definition for every small shape, transpose, offset and accumulate", () => {
+  for (let m = 1; m <= 9; m++) for (let n = 1; n <= 9; n++) for (let k = 1; k <= 9; k++) {
+    for (const ta of [false, true]) for (const tb of [false, true]) for (const acc of [false, true]) {
+      check(directOnly, m, n, k, ta, tb, acc, "direct");
+    }
+  }
+  // The MLP shapes it is for (k = 2, n = 2, square), transposed blocks past 8 x 8.
+  for (const [m, n, k] of [[64, 64, 2], [64, 2, 64], [2, 64, 64], [64, 64, 64], [37, 45, 300], [13, 70, 19]]) {
+    for (const ta of [false, true]) for (const tb of [false, true]) check(directOnly, m, n, k, ta, tb, true, "direct");
+  }
+});
+
+test("gemm with a bias adds it to every row after the product, on every path", () => {
+  // Shapes below WASM_MIN_MACS (JavaScript), between (unpacked wasm) and above WASM_PACKED_MIN_MACS (packed).
+  for (const [m, n, k] of [[3, 5, 4], [33, 20, 50], [130, 129, 130]]) {
+    const macs = m * n * k;
+    assert.ok(macs < WASM_MIN_MACS || (macs >= WASM_MIN_MACS && macs < WASM_PACKED_MIN_MACS) || macs >= WASM_PACKED_MIN_MACS);
+    for (const tb of [false, true]) {
+      const a = filled(m * k, 3);
+      const b = filled(k * n, 4);
+      const bias = filled(n, 5);
+      const withBias = filled(m * n + 2, 6);
+      gemm(m, n, k, a, 0, false, b, 0, tb, withBias, 1, false, bias);
+      // The definition in float64, with the float32 summation bound as in check().
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = bias[j];
+          let bound = Math.abs(bias[j]);
+          for (let p = 0; p < k; p++) {
+            const t = a[i * k + p] * (tb ? b[j * k + p] : b[p * n + j]);
+            sum += t;
+            bound += Math.abs(t);
+          }
+          const got = withBias[1 + i * n + j];
+          const tol = 2 * (k + 1) * 2 ** -24 * bound;
+          if (!(Math.abs(got - sum) <= tol)) assert.fail(`${m}x${n}x${k} transB=${tb}: C[${i}][${j}] = ${got}, expected ${sum} (tol ${tol})`);
+        }
+      }
+      assert.equal(withBias[0], filled(1, 6)[0], "C before the offset is untouched");
+    }
+  }
+  const x = new Float32Array(6);
+  assertThrowsMessage(() => gemm(2, 3, 1, x, 0, false, x, 0, false, x, 0, false, new Float32Array(2)), RangeError, "gemm(): bias needs 3 elements from offset 0, but has length 2");
+  assertThrowsMessage(() => gemm(2, 3, 1, x, 0, false, x, 0, false, x, 0, true, x), ValueError, "gemm(): pass either accumulate or a bias, not both");
+});
+
 test("the JavaScript fallback matches the definition on the same small shapes", () => {
   for (const m of [1, 2, 5]) for (const n of [1, 3, 4, 7]) for (const k of [1, 2, 9]) {
     for (const ta of [false, true]) for (const tb of [false, true]) for (const acc of [false, true]) check(gemmJs, m, n, k, ta, tb, acc, "js");
@@ -118,7 +168,9 @@ test("wasm gemm reads operands that live in the shared wasm memory in place", ()
 
 test("gemm dispatches: tiny products stay in JavaScript, large ones agree with it", () => {
   assert.ok(WASM_MIN_MACS > 8 * 8 * 8 && WASM_MIN_MACS <= 64 * 64 * 64);
+  assert.ok(WASM_PACKED_MIN_MACS > 64 * 64 * 64);
   check(gemm, 64, 70, 80, true, false, true, "dispatch");
+  check(gemm, 140, 130, 120, false, true, true, "dispatch packed");
 });
 
 test("gemm rejects bad sizes and short arrays, naming what it got", () => {

@@ -5,7 +5,7 @@
 import { RuntimeError } from "../../errors.js";
 import { gemm } from "../../tensor/gemm.js";
 import { formatShape, sameShape, shapeNumel, Tensor } from "../../tensor/tensor.js";
-import { recordOp } from "../function.js";
+import { gradBuffer, recordOp } from "../function.js";
 import { broadcastShapes, checkTensor, expandData, fresh, sumToShape, wrap } from "./_util.js";
 
 /** PyTorch's message for `mm` with inner sizes that differ. */
@@ -56,18 +56,29 @@ export function matmul(input: Tensor, other: Tensor): Tensor {
   return recordOp(name, out, [input, other], (g) => {
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
+    // Without broadcast batch dims to sum over, the product is the gradient itself.
     if (input.requiresGrad) {
-      const full = fresh(aFull);
+      const own = shapeNumel(aFull) === input.numel;
+      const full = own ? gradBuffer(input.shape) : fresh(aFull);
       for (let i = 0; i < batches; i++) gemm(m, k, n, g.data, i * m * n, false, B, i * k * n, true, full.data, i * m * k, false);
-      ga = wrap(sumToShape(full, aShape).data, input.shape);
+      ga = own ? full : wrap(sumToShape(wrap(full.data, aFull), aShape).data, input.shape);
     }
     if (other.requiresGrad) {
-      const full = fresh(bFull);
+      const own = shapeNumel(bFull) === other.numel;
+      const full = own ? gradBuffer(other.shape) : fresh(bFull);
       for (let i = 0; i < batches; i++) gemm(k, n, m, A, i * m * k, true, g.data, i * m * n, false, full.data, i * k * n, false);
-      gb = wrap(sumToShape(full, bShape).data, other.shape);
+      gb = own ? full : wrap(sumToShape(wrap(full.data, bFull), bShape).data, other.shape);
     }
     return [ga, gb];
   });
+}
+
+let ones = new Float32Array(0);
+
+/** `n` ones (a shared read-only vector, grown as needed). */
+function onesOf(n: number): Float32Array {
+  if (ones.length < n) ones = new Float32Array(Math.max(n, 2 * ones.length)).fill(1);
+  return ones;
 }
 
 /**
@@ -91,32 +102,24 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     throw new RuntimeError(`linear(): bias must have shape [${outF}] to match weight ${formatShape(weight.shape)}, got ${formatShape(b.shape)}`);
   }
   const y = fresh([...x.shape.slice(0, -1), outF]);
-  const yd = y.data;
-  if (b !== null) for (let r = 0; r < rows; r++) yd.set(b.data, r * outF);
-  gemm(rows, outF, inF, x.data, 0, false, weight.data, 0, true, yd, 0, b !== null);
+  gemm(rows, outF, inF, x.data, 0, false, weight.data, 0, true, y.data, 0, false, b === null ? null : b.data);
   const name = x.ndim === 2 ? (b !== null ? "AddmmBackward0" : "MmBackward0") : x.ndim === 1 ? (b !== null ? "AddBackward0" : "SqueezeBackward3") : "UnsafeViewBackward0";
   return recordOp(name, y, [x, weight, b], (g) => {
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
-      gx = fresh(x.shape);
+      gx = gradBuffer(x.shape);
       gemm(rows, inF, outF, g.data, 0, false, weight.data, 0, false, gx.data, 0, false);
     }
     if (weight.requiresGrad) {
-      gw = fresh(weight.shape);
+      gw = gradBuffer(weight.shape);
       gemm(outF, inF, rows, g.data, 0, true, x.data, 0, false, gw.data, 0, false);
     }
     if (b !== null && b.requiresGrad) {
-      // Column sums in double, rounded once.
-      const s = new Float64Array(outF);
-      const gd = g.data;
-      for (let r = 0; r < rows; r++) {
-        const o = r * outF;
-        for (let j = 0; j < outF; j++) s[j] += gd[o + j];
-      }
-      gb = fresh(b.shape);
-      gb.data.set(s);
+      // Column sums of g as the product 1ᵀ·g: float32 sums, as PyTorch's sum over dim 0.
+      gb = gradBuffer(b.shape);
+      gemm(1, outF, rows, onesOf(rows), 0, false, g.data, 0, false, gb.data, 0, false);
     }
     return [gx, gw, gb];
   });

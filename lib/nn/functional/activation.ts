@@ -5,9 +5,14 @@
  */
 import { describeValue, RuntimeError } from "../../errors.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { runWasmMap } from "../../tensor/parallel.js";
 import { erf } from "../../tensor/special.js";
-import { recordOp } from "../../autograd/function.js";
+import { gradBuffer, recordOp } from "../../autograd/function.js";
 import { checkInput, out } from "./_util.js";
+
+/** Small enough that a JavaScript loop beats the call into wasm. */
+const WASM_MIN_ELEMENTS = 64;
+const NO_SCALARS: number[] = [];
 
 /** max(0, x). @example F.relu(tensor([-1, 2])).tolist(); // [0, 2] */
 export function relu(x: Tensor): Tensor {
@@ -15,15 +20,20 @@ export function relu(x: Tensor): Tensor {
   const y = out([...x.shape]);
   const a = x.data;
   const b = y.data;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    b[i] = v > 0 ? v : v !== v ? v : 0;
+  // wasm f32x4 (wasm/activation.ts) where available: a JavaScript loop is branchy on mixed signs.
+  if (a.length < WASM_MIN_ELEMENTS || runWasmMap("activation", "reluForward", [a, b, null, null, null], 0b10, NO_SCALARS) === 0) {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      b[i] = v > 0 ? v : v !== v ? v : 0;
+    }
   }
   return recordOp("ReluBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     const gd = g.data;
     const rd = r.data;
-    for (let i = 0; i < b.length; i++) rd[i] = b[i] > 0 ? gd[i] : 0;
+    if (b.length < WASM_MIN_ELEMENTS || runWasmMap("activation", "reluBackward", [gd, b, rd, null, null], 0b100, NO_SCALARS) === 0) {
+      for (let i = 0; i < b.length; i++) rd[i] = b[i] > 0 ? gd[i] : 0;
+    }
     return [r];
   });
 }
@@ -180,7 +190,7 @@ export function softmax(x: Tensor, dim?: number | null): Tensor {
   const [outer, size, inner] = layout;
   // dx = y ⊙ (g − Σ g⊙y) along dim
   return recordOp("SoftmaxBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * size * inner + i;
@@ -208,7 +218,7 @@ export function logSoftmax(x: Tensor, dim?: number | null): Tensor {
   const [outer, size, inner] = layout;
   // dx = g − softmax ⊙ Σ g along dim
   return recordOp("LogSoftmaxBackward0", y, [x], (g) => {
-    const r = out([...x.shape]);
+    const r = gradBuffer(x.shape);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * size * inner + i;

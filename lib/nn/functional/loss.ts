@@ -10,7 +10,7 @@
  */
 import { describeValue, RuntimeError, ValueError } from "../../errors.js";
 import { formatShape, sameShape, Tensor } from "../../tensor/tensor.js";
-import { recordOp } from "../../autograd/function.js";
+import { gradBuffer, recordOp } from "../../autograd/function.js";
 import { broadcastShapes, expandData, fresh, wrap } from "../../autograd/ops/_util.js";
 import { logSoftmax } from "./activation.js";
 import { checkInput } from "./_util.js";
@@ -352,7 +352,7 @@ function classLoss(
     : logp.ndim <= 2 ? "NllLossBackward0"
     : reduction === "none" ? "ViewBackward0" : "NllLoss2DBackward0";
   return recordOp(name, out, [logp], (g) => {
-    const r = fresh(logp.shape);
+    const r = gradBuffer(logp.shape);
     for (let n = 0; n < N; n++) {
       for (let c = 0; c < C; c++) {
         for (let i = 0; i < inner; i++) {
@@ -394,6 +394,69 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   checkInput(input, "cross_entropy");
   checkInput(target, "cross_entropy");
   if (input.ndim === 0) throw new ValueError("cross_entropy(): Expected 1 or more dimensions (got 0)");
+  if (input.ndim === 2 && target.ndim === 1 && target.shape[0] === input.shape[0] && !(options.weight ?? null) &&
+    !options.label_smoothing && options.reduction !== "none") {
+    return crossEntropyIndices(input, target, options);
+  }
   const logp = logSoftmax(input, input.ndim === 1 ? 0 : 1);
   return classLoss("cross_entropy", logp, target, options);
+}
+
+/**
+ * The common case of `crossEntropy` in one node (logits [N, C], class indices [N], no class
+ * weights or smoothing, "mean" or "sum"): log-softmax and NLL in one pass, and one backward. The
+ * arithmetic is that of `logSoftmax` followed by `classLoss`, in the same order, so results are
+ * bit-identical to the general path (test/nn/loss.test.ts checks this); only the intermediate
+ * log-probability tensor and its node are skipped, as PyTorch's fused CUDA kernels do.
+ */
+function crossEntropyIndices(input: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const fn = "cross_entropy";
+  const reduction = checkReduction(options.reduction);
+  const ignoreIndex = options.ignore_index ?? -100;
+  if (!Number.isInteger(ignoreIndex)) throw new TypeError(`${fn}(): argument 'ignore_index' must be int, not ${describeValue(ignoreIndex)}`);
+  checkNumber(options.label_smoothing ?? 0, "label_smoothing", fn);
+  const [N, C] = input.shape;
+  const t = target.data;
+  for (let n = 0; n < N; n++) {
+    const y = t[n];
+    if (!Number.isInteger(y)) throw new RuntimeError(lossMessages.notIndex(fn, y, n, C, input.shape));
+    if (y !== ignoreIndex && (y < 0 || y >= C)) throw new RangeError(lossMessages.outOfBounds(y, C, ignoreIndex));
+  }
+  // log-softmax per row (as softmaxForward), kept for the backward
+  const x = input.data;
+  const logp = new Float32Array(N * C);
+  let total = 0;
+  let divisor = reduction === "mean" ? 0 : 1;
+  for (let n = 0; n < N; n++) {
+    const base = n * C;
+    let max = -Infinity;
+    for (let k = 0; k < C; k++) max = Math.max(max, x[base + k]);
+    let sum = 0;
+    for (let k = 0; k < C; k++) sum += Math.exp(x[base + k] - max);
+    const logSum = Math.log(sum);
+    for (let k = 0; k < C; k++) logp[base + k] = x[base + k] - max - logSum;
+    const y = t[n];
+    if (y === ignoreIndex) continue;
+    total -= logp[base + y];
+    if (reduction === "mean") divisor += 1;
+  }
+  const out = wrap(new Float32Array([total / divisor]), []);
+  return recordOp("NllLossBackward0", out, [input], (g) => {
+    const r = gradBuffer(input.shape);
+    const rd = r.data;
+    const gp = g.data[0] / divisor;
+    // NLL's gradient −coef·gp (coef 1 at the target, 0 elsewhere), rounded to float32 as the
+    // general path stores it, then log-softmax's g − exp(logp)·Σg.
+    const hit = Math.fround(-1 * gp);
+    const miss = Math.fround(-0 * gp);
+    for (let n = 0; n < N; n++) {
+      const base = n * C;
+      const y = t[n];
+      const ignored = y === ignoreIndex;
+      let sum = 0;
+      for (let k = 0; k < C; k++) sum += !ignored && k === y ? hit : miss;
+      for (let k = 0; k < C; k++) rd[base + k] = (!ignored && k === y ? hit : miss) - Math.exp(logp[base + k]) * sum;
+    }
+    return [r];
+  });
 }
