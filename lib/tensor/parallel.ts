@@ -107,17 +107,27 @@ export function stagedRun(
   }
 }
 
+/**
+ * After a job a worker stays awake this long, polling for the next one (an optimizer step is one
+ * job per parameter, back to back; a training loop steps every few ms): a sleeping thread takes
+ * tens of microseconds to wake, and on a busy machine it may wait for a core (OpenMP's threads,
+ * PyTorch's, spin the same way).
+ */
+const WORKER_SPIN_MS = 1;
+/** How long the calling thread polls for the other threads' last chunks before it sleeps. */
+const CALLER_SPIN_MS = 0.5;
+
 // Worker source: compile kernels / instantiate wasm modules on first use, then claim and run
-// chunks until none is left.
+// chunks until none is left; then poll for the next job for WORKER_SPIN_MS before sleeping.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
+const { parentPort, workerData, receiveMessageOnPort } = require("node:worker_threads");
 const claimAndRun = ${claimAndRun.toString()};
 const stagedRun = ${stagedRun.toString()};
 const kernels = new Map();
 const wasm = new Map();
 let memory = null;
 let heap = null;
-parentPort.on("message", (job) => {
+function handle(job) {
   const { task, n, unit, total, divisor, minUnits, maxUnits, job: jobId, control } = job;
   let body;
   if (task.kind === "js") {
@@ -155,6 +165,16 @@ parentPort.on("message", (job) => {
     }
   };
   while (claimAndRun(control, jobId, total, unit, n, divisor, minUnits, maxUnits, run));
+}
+parentPort.on("message", (job) => {
+  handle(job);
+  for (let until = performance.now() + ${WORKER_SPIN_MS}; performance.now() < until; ) {
+    const next = receiveMessageOnPort(parentPort);
+    if (next !== undefined) {
+      handle(next.message);
+      until = performance.now() + ${WORKER_SPIN_MS};
+    }
+  }
 });
 `;
 
@@ -252,7 +272,10 @@ function dispatch(
     }
   };
   while (claimAndRun(control, job, total, unit, n, divisor, minUnits, maxUnits, run));
-  // Wait for chunks other threads are still running.
+  // Wait for chunks other threads are still running: poll briefly (a chunk is short), then sleep,
+  // which leaves this core to a thread the OS has paused.
+  const until = performance.now() + CALLER_SPIN_MS;
+  while (Atomics.load(control, 1) < total && performance.now() < until);
   for (let done = Atomics.load(control, 1); done < total; done = Atomics.load(control, 1)) {
     if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
       throw new RuntimeError("a paramlab worker thread did not finish its work within 60 s");
