@@ -24,9 +24,9 @@ import { wasmAddress as wasmAddressOf, wasmAlloc, wasmExports, wasmHeap, wasmMem
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
 
 // Work is claimed dynamically with shrinking chunks (guided scheduling): each claim takes
-// remaining / (2 * threads), down to a floor. A thread that the OS deschedules on a busy machine
-// then costs little: the others take its share, and the chunk it may be holding at the end is
-// small. control (Int32Array over shared memory):
+// remaining / (2 * threads), between a floor and (for element-wise jobs) a cap. A thread that the
+// OS deschedules on a busy machine then costs little: the others take its share, and the chunk it
+// may be holding at the end is small. control (Int32Array over shared memory):
 //   [0] claim word: (job id << 20) | next unit   [1] units done   [2] error flag
 // A unit is 16+ elements (64-byte lines). Chunks are claimed by compare-and-swap on the whole word,
 // so a worker still holding an old job's message can never claim work of a newer job.
