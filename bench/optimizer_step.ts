@@ -19,12 +19,14 @@ export function benchParameter(numel: number): nn.Parameter {
 
 /**
  * Milliseconds of `repeats` steps on `threads` threads, after two warm-up steps (state allocation,
- * JIT, worker start), and the thread count the pool actually used.
+ * JIT, worker start), and the thread count the pool actually used. `afterWarmUp` runs between the
+ * warm-up and the timed steps (e.g. to copy the parameter and check later that the steps moved it).
  */
-export function timeSteps(opt: { step(): unknown }, threads: number, repeats: number): { times: number[]; threads: number } {
+export function timeSteps(opt: { step(): unknown }, threads: number, repeats: number, afterWarmUp?: () => void): { times: number[]; threads: number } {
   const previous = setNumThreads(threads);
   try {
     for (let i = 0; i < 2; i++) opt.step();
+    afterWarmUp?.();
     const times: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now();

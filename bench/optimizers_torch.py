@@ -2,8 +2,10 @@
 
     python optimizers_torch.py N REPEATS THREADS NAME[,NAME...]
 
-Prints JSON: per optimizer and foreach setting, the median and min step time in ms. The option
-sets mirror bench/optimizers.ts (OPTIONS there).
+Prints JSON: per optimizer and foreach setting, the median and min step time in ms, and a check
+that the timed steps did the work (the gradient is set, every element of the parameter moved,
+the state PyTorch keeps is there, nothing turned NaN). The option sets mirror bench/optimizers.ts
+(OPTIONS there).
 """
 import json
 import sys
@@ -30,23 +32,34 @@ OPTIONS = {
 n, repeats, threads = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 names = sys.argv[4].split(",")
 torch.set_num_threads(threads)
-torch.manual_seed(0)
-out = {"torch_version": torch.__version__, "threads": torch.get_num_threads(), "ms": {}}
+out = {"torch_version": torch.__version__, "threads": torch.get_num_threads(), "ms": {}, "check": {}}
 for name in names:
     cls, options = OPTIONS[name]
     out["ms"][name] = {}
+    out["check"][name] = {}
     for foreach in (True, False):
-        p = torch.nn.Parameter(torch.randn(n))
-        p.grad = torch.randn(n)
+        # Same values as paramlab's bench parameter (bench/optimizer_step.ts): sin(i), grad cos(0.7 i).
+        i = torch.arange(n, dtype=torch.float64)
+        p = torch.nn.Parameter(torch.sin(i).float())
+        p.grad = torch.cos(0.7 * i).float()
+        del i
         opt = cls([p], foreach=foreach, **options)
         for _ in range(2):  # warm-up: state allocation, first touch of its pages
             opt.step()
+        before = p.detach().clone()
         times = []
         for _ in range(repeats):
             t0 = time.perf_counter()
             opt.step()
             times.append((time.perf_counter() - t0) * 1e3)
+        kind = "foreach" if foreach else "single_tensor"
+        out["check"][name][kind] = {
+            "grad_set": p.grad is not None,
+            "moved_fraction": float((p.detach() != before).double().mean()),
+            "finite": bool(torch.isfinite(p.detach()).all()),
+            "state": sorted(k for k, v in opt.state[p].items() if torch.is_tensor(v) and v.numel() == n),
+        }
         times.sort()
-        out["ms"][name]["foreach" if foreach else "single_tensor"] = {"median": times[len(times) // 2], "min": times[0]}
-        del opt, p
+        out["ms"][name][kind] = {"median": times[len(times) // 2], "min": times[0]}
+        del opt, p, before
 print(json.dumps(out))

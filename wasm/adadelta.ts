@@ -6,6 +6,8 @@
 //   delta = (sqrt(acc_delta + eps) / std) * g;  acc_delta = acc_delta*rho + (1-rho)*(delta*delta)
 //   param += -lr * delta
 
+import { gradient1, gradient4 } from "./shared/prologue";
+
 export function adadelta(p: usize, g: usize, sq: usize, acc: usize, _e: usize, n: i32, lr: f64, sign: f64, l2: f64, rho: f64, eps: f64): void {
   const negLr = <f32>-lr, signs = <f32>sign, l2s = <f32>l2, rhos = <f32>rho, keep = <f32>(1 - rho), epss = <f32>eps;
   const useL2 = l2 != 0;
@@ -15,8 +17,7 @@ export function adadelta(p: usize, g: usize, sq: usize, acc: usize, _e: usize, n
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const pi = v128.load(p + o);
-    let gi = f32x4.mul(v128.load(g + o), vSign);
-    if (useL2) gi = f32x4.add(gi, f32x4.mul(vL2, pi));
+    const gi = gradient4(g + o, pi, vSign, vL2, useL2);
     const si = f32x4.add(f32x4.mul(v128.load(sq + o), vRho), f32x4.mul(vKeep, f32x4.mul(gi, gi)));
     v128.store(sq + o, si);
     const std = f32x4.sqrt(f32x4.add(si, vEps));
@@ -28,8 +29,7 @@ export function adadelta(p: usize, g: usize, sq: usize, acc: usize, _e: usize, n
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let gi = load<f32>(g + o) * signs;
-    if (useL2) gi = gi + l2s * pi;
+    const gi = gradient1(g + o, pi, signs, l2s, useL2);
     const si = load<f32>(sq + o) * rhos + keep * (gi * gi);
     store<f32>(sq + o, si);
     const std = sqrt(si + epss);

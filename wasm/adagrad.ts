@@ -6,6 +6,8 @@
 //   std = sum.sqrt().add_(eps);  param.addcdiv_(g, std, value=-clr)    param + (-clr*g)/std
 // No fused multiply-add, so every lane gives the scalar tail's bits.
 
+import { gradient1, gradient4 } from "./shared/prologue";
+
 export function adagrad(p: usize, g: usize, sum: usize, _d: usize, _e: usize, n: i32, sign: f64, l2: f64, clr: f64, eps: f64): void {
   const signs = <f32>sign, l2s = <f32>l2, negClr = <f32>-clr, epss = <f32>eps;
   const useL2 = l2 != 0;
@@ -15,8 +17,7 @@ export function adagrad(p: usize, g: usize, sum: usize, _d: usize, _e: usize, n:
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const pi = v128.load(p + o);
-    let gi = f32x4.mul(v128.load(g + o), vSign);
-    if (useL2) gi = f32x4.add(gi, f32x4.mul(vL2, pi));
+    const gi = gradient4(g + o, pi, vSign, vL2, useL2);
     const si = f32x4.add(v128.load(sum + o), f32x4.mul(gi, gi));
     v128.store(sum + o, si);
     const std = f32x4.add(f32x4.sqrt(si), vEps);
@@ -25,8 +26,7 @@ export function adagrad(p: usize, g: usize, sum: usize, _d: usize, _e: usize, n:
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let gi = load<f32>(g + o) * signs;
-    if (useL2) gi = gi + l2s * pi;
+    const gi = gradient1(g + o, pi, signs, l2s, useL2);
     const si = load<f32>(sum + o) + gi * gi;
     store<f32>(sum + o, si);
     store<f32>(p + o, pi + (negClr * gi) / (sqrt(si) + epss));

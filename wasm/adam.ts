@@ -14,6 +14,8 @@
 // No fused multiply-add (WebAssembly SIMD has none without relaxed-simd), so each lane gives the
 // same bits as the scalar tail, and the result does not depend on how the work is split.
 
+import { decayed1, decayed4, gradient1, gradient4 } from "./shared/prologue";
+
 // @ts-ignore: decorator
 @inline function lerpSq(g: v128, m: v128, v: v128, w1: v128, b2: v128, w2: v128, mOut: usize, vOut: usize): void {
   v128.store(mOut, f32x4.add(m, f32x4.mul(w1, f32x4.sub(g, m))));
@@ -41,10 +43,9 @@ export function adam(
   let i = 0;
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
-    let gi = f32x4.mul(v128.load(g + o), vsign);
-    let pi = v128.load(p + o);
-    if (useDecay) pi = f32x4.mul(pi, vd);
-    else if (useL2) gi = f32x4.add(gi, f32x4.mul(vl, pi));
+    const p0 = v128.load(p + o);
+    const gi = gradient4(g + o, p0, vsign, vl, useL2);
+    const pi = decayed4(p0, vd, useDecay);
     lerpSq(gi, v128.load(m + o), v128.load(v + o), w1, b2, w2, m + o, v + o);
     let vv = v128.load(v + o);
     if (vmax != 0) {
@@ -56,10 +57,9 @@ export function adam(
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    let gi = load<f32>(g + o) * signs;
-    let pi = load<f32>(p + o);
-    if (useDecay) pi = pi * decays;
-    else if (useL2) gi = gi + l2s * pi;
+    const p0 = load<f32>(p + o);
+    const gi = gradient1(g + o, p0, signs, l2s, useL2);
+    const pi = decayed1(p0, decays, useDecay);
     const mo = load<f32>(m + o);
     const mi = mo + w1s * (gi - mo);
     const vi = load<f32>(v + o) * b2s + w2s * gi * gi;

@@ -4,6 +4,8 @@
 //   g = -grad if maximize; g = g + wd*param (L2);  exp_avg.lerp_(g, 1-beta1)
 //   exp_inf = max(exp_inf*beta2, |g| + eps) (NaN propagates);  param += -clr * (exp_avg / exp_inf)
 
+import { gradient1, gradient4 } from "./shared/prologue";
+
 export function adamax(p: usize, g: usize, m: usize, u: usize, _e: usize, n: i32, sign: f64, l2: f64, clr: f64, beta1: f64, beta2: f64, eps: f64): void {
   const signs = <f32>sign, l2s = <f32>l2, negClr = <f32>-clr, w1 = <f32>(1 - beta1), b2 = <f32>beta2, epss = <f32>eps;
   const useL2 = l2 != 0;
@@ -13,8 +15,7 @@ export function adamax(p: usize, g: usize, m: usize, u: usize, _e: usize, n: i32
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const pi = v128.load(p + o);
-    let gi = f32x4.mul(v128.load(g + o), vSign);
-    if (useL2) gi = f32x4.add(gi, f32x4.mul(vL2, pi));
+    const gi = gradient4(g + o, pi, vSign, vL2, useL2);
     const m0 = v128.load(m + o);
     const mi = f32x4.add(m0, f32x4.mul(vW1, f32x4.sub(gi, m0)));
     v128.store(m + o, mi);
@@ -25,8 +26,7 @@ export function adamax(p: usize, g: usize, m: usize, u: usize, _e: usize, n: i32
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let gi = load<f32>(g + o) * signs;
-    if (useL2) gi = gi + l2s * pi;
+    const gi = gradient1(g + o, pi, signs, l2s, useL2);
     const m0 = load<f32>(m + o);
     const mi = m0 + w1 * (gi - m0);
     store<f32>(m + o, mi);

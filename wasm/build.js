@@ -1,5 +1,6 @@
 // Compiles each AssemblyScript source in wasm/ (gemm.ts, adam.ts, ...) to dist/wasm/<name>.wasm
-// with the pinned assemblyscript devDependency: `npm run build` runs this after tsc. Every module
+// with the pinned assemblyscript devDependency: `npm run build` runs this after tsc. Helpers the
+// modules import and inline (wasm/shared/*.ts) are not modules of their own. Every module
 // imports one shared memory (env.memory: threads + SIMD, up to 4 GiB) and must not carry data
 // segments of its own, since all modules and threads share that memory; the build checks this.
 "use strict";

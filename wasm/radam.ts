@@ -7,6 +7,8 @@
 //   rectified (rect != 0): update = (update * (bias_correction2_sqrt / (sqrt(exp_avg_sq) + eps))) * rect
 //   param -= update
 
+import { decayed1, decayed4, gradient1, gradient4 } from "./shared/prologue";
+
 export function radam(
   p: usize, g: usize, m: usize, v: usize, _e: usize, n: i32,
   lr: f64, sign: f64, l2: f64, decay: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2Sqrt: f64, rect: f64,
@@ -20,10 +22,9 @@ export function radam(
   let i = 0;
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
-    let pi = v128.load(p + o);
-    let gi = f32x4.mul(v128.load(g + o), vSign);
-    if (useDecay) pi = f32x4.mul(pi, vDecay);
-    else if (useL2) gi = f32x4.add(gi, f32x4.mul(vL2, pi));
+    const p0 = v128.load(p + o);
+    const gi = gradient4(g + o, p0, vSign, vL2, useL2);
+    const pi = decayed4(p0, vDecay, useDecay);
     const m0 = v128.load(m + o);
     const mi = f32x4.add(m0, f32x4.mul(vW1, f32x4.sub(gi, m0)));
     const vi = f32x4.add(f32x4.mul(v128.load(v + o), vB2), f32x4.mul(vW2, f32x4.mul(gi, gi)));
@@ -35,10 +36,9 @@ export function radam(
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    let pi = load<f32>(p + o);
-    let gi = load<f32>(g + o) * signs;
-    if (useDecay) pi = pi * decays;
-    else if (useL2) gi = gi + l2s * pi;
+    const p0 = load<f32>(p + o);
+    const gi = gradient1(g + o, p0, signs, l2s, useL2);
+    const pi = decayed1(p0, decays, useDecay);
     const m0 = load<f32>(m + o);
     const mi = m0 + w1 * (gi - m0);
     const vi = load<f32>(v + o) * b2 + w2 * (gi * gi);

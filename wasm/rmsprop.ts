@@ -9,6 +9,8 @@
 //   momentum: buf = buf*momentum + g/avg; param += -lr*buf   else param += (-lr*g)/avg
 // No fused multiply-add, so every lane gives the scalar tail's bits.
 
+import { gradient1, gradient4 } from "./shared/prologue";
+
 export function rmsprop(
   p: usize, g: usize, sq: usize, ga: usize, buf: usize, n: i32,
   lr: f64, sign: f64, l2: f64, alpha: f64, eps: f64, momentum: f64,
@@ -22,8 +24,7 @@ export function rmsprop(
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const pi = v128.load(p + o);
-    let gi = f32x4.mul(v128.load(g + o), vSign);
-    if (useL2) gi = f32x4.add(gi, f32x4.mul(vL2, pi));
+    const gi = gradient4(g + o, pi, vSign, vL2, useL2);
     const si = f32x4.add(f32x4.mul(v128.load(sq + o), vAl), f32x4.mul(f32x4.mul(vKeep, gi), gi));
     v128.store(sq + o, si);
     let avg: v128;
@@ -43,8 +44,7 @@ export function rmsprop(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let gi = load<f32>(g + o) * signs;
-    if (useL2) gi = gi + l2s * pi;
+    const gi = gradient1(g + o, pi, signs, l2s, useL2);
     const si = load<f32>(sq + o) * al + keep * gi * gi;
     store<f32>(sq + o, si);
     let avg: f32;

@@ -7,6 +7,8 @@
 //   d = d + momentum*buf (nesterov) | buf;   param = param + (-lr)*d
 // No fused multiply-add, so every lane gives the scalar tail's bits.
 
+import { gradient1, gradient4 } from "./shared/prologue";
+
 export function sgd(
   p: usize, g: usize, buf: usize, _d: usize, _e: usize, n: i32,
   lr: f64, sign: f64, l2: f64, momentum: f64, dampening: f64, nesterov: f64, first: f64,
@@ -19,8 +21,7 @@ export function sgd(
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const pi = v128.load(p + o);
-    let d = f32x4.mul(v128.load(g + o), vSign);
-    if (useL2) d = f32x4.add(d, f32x4.mul(vL2, pi));
+    let d = gradient4(g + o, pi, vSign, vL2, useL2);
     if (useBuf) {
       const b = isFirst ? d : f32x4.add(f32x4.mul(v128.load(buf + o), vMom), f32x4.mul(vKeep, d));
       v128.store(buf + o, b);
@@ -31,8 +32,7 @@ export function sgd(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let d = load<f32>(g + o) * signs;
-    if (useL2) d = d + l2s * pi;
+    let d = gradient1(g + o, pi, signs, l2s, useL2);
     if (useBuf) {
       const b = isFirst ? d : load<f32>(buf + o) * mom + keep * d;
       store<f32>(buf + o, b);

@@ -24,9 +24,9 @@ import { wasmAddress as wasmAddressOf, wasmAlloc, wasmExports, wasmHeap, wasmMem
 export const PARALLEL_MIN_ELEMENTS = 1 << 17;
 
 // Work is claimed dynamically with shrinking chunks (guided scheduling): each claim takes
-// remaining / (2 * threads), down to a floor. A thread that the OS deschedules on a busy machine
-// then costs little: the others take its share, and the chunk it may be holding at the end is
-// small. control (Int32Array over shared memory):
+// remaining / (2 * threads), between a floor and (for element-wise jobs) a cap. A thread that the
+// OS deschedules on a busy machine then costs little: the others take its share, and the chunk it
+// may be holding at the end is small. control (Int32Array over shared memory):
 //   [0] claim word: (job id << 20) | next unit   [1] units done   [2] error flag
 // A unit is 16+ elements (64-byte lines). Chunks are claimed by compare-and-swap on the whole word,
 // so a worker still holding an old job's message can never claim work of a newer job.
@@ -35,6 +35,12 @@ const UNIT_MASK = (1 << JOB_SHIFT) - 1;
 const JOB_MASK = (1 << 11) - 1;
 /** Smallest chunk worth a claim (about 0.1 ms of Adam). */
 const MIN_CHUNK_ELEMENTS = 1 << 14;
+/**
+ * Largest claim of an element-wise job (about 0.1 ms of SGD, 0.2 ms of Adam on one thread): on a
+ * busy machine the OS may pause a thread in the middle of a claim, and the others then wait at
+ * the end for no more than this.
+ */
+const MAX_CHUNK_ELEMENTS = 1 << 18;
 
 /** Claims the next chunk of `job` and runs it; false when none is left. Also the worker's code. */
 function claimAndRun(
@@ -45,6 +51,7 @@ function claimAndRun(
   n: number,
   divisor: number,
   minUnits: number,
+  maxUnits: number,
   run: (start: number, end: number) => void,
 ): boolean {
   for (;;) {
@@ -52,7 +59,7 @@ function claimAndRun(
     if (word >>> 20 !== job) return false;
     const next = word & 0xfffff;
     if (next >= total) return false;
-    const end = Math.min(total, next + Math.max(minUnits, Math.ceil((total - next) / divisor)));
+    const end = Math.min(total, next + Math.min(maxUnits, Math.max(minUnits, Math.ceil((total - next) / divisor))));
     if (Atomics.compareExchange(control, 0, word, (job << 20) | end) !== word) continue;
     run(next * unit, Math.min(n, end * unit));
     if (Atomics.add(control, 1, end - next) + (end - next) === total) Atomics.notify(control, 1);
@@ -61,15 +68,16 @@ function claimAndRun(
 }
 
 /**
- * Runs `kernel(ptr0..ptr4, count, ...scalars)` over `[start, end)` in pieces of `chunk` elements:
- * arrays with an address (`ptrs[i] >= 0`) are passed in place, the others are copied into
- * `scratch` (slot i at scratch + 4 * i * chunk) and, when bit i of `writes` is set, copied back.
- * Also the worker's code.
+ * Runs `kernel(ptr0..ptr4, count, ...scalars)` over `[start, end)`. `ptrs[i]` says where array i
+ * is: 0 = absent (the kernel gets address 0), > 0 = its address in the shared memory (passed in
+ * place), -1 = elsewhere: then `arrays[i]` is copied into `scratch` (slot i at
+ * scratch + 4 * i * chunk) and, when bit i of `writes` is set, copied back, `chunk` elements at a
+ * time. With every array in place the whole range is one call. Also the worker's code.
  */
-function stagedRun(
+export function stagedRun(
   kernel: (...args: number[]) => unknown,
   heap: Float32Array,
-  arrays: Array<Float32Array | null>,
+  arrays: Array<Float32Array | null> | null,
   ptrs: number[],
   writes: number,
   scratch: number,
@@ -79,37 +87,48 @@ function stagedRun(
   end: number,
 ): void {
   const p = [0, 0, 0, 0, 0];
-  for (let s = start; s < end; s += chunk) {
-    const e = Math.min(end, s + chunk);
+  let staged = false;
+  for (let i = 0; i < 5; i++) if (ptrs[i] < 0) staged = true;
+  const step = staged ? chunk : end - start;
+  for (let s = start; s < end; s += step) {
+    const e = Math.min(end, s + step);
     for (let i = 0; i < 5; i++) {
-      const a = arrays[i];
-      if (a === null) p[i] = 0;
-      else if (ptrs[i] >= 0) p[i] = ptrs[i] + 4 * s;
+      if (ptrs[i] >= 0) p[i] = ptrs[i] === 0 ? 0 : ptrs[i] + 4 * s;
       else {
         p[i] = scratch + 4 * i * chunk;
-        heap.set(a.subarray(s, e), p[i] >> 2);
+        heap.set(arrays![i]!.subarray(s, e), p[i] >> 2);
       }
     }
     kernel(p[0], p[1], p[2], p[3], p[4], e - s, ...scalars);
+    if (!staged) continue;
     for (let i = 0; i < 5; i++) {
-      const a = arrays[i];
-      if (a !== null && ptrs[i] < 0 && (writes >> i) & 1) a.set(heap.subarray(p[i] >> 2, (p[i] >> 2) + e - s), s);
+      if (ptrs[i] < 0 && (writes >> i) & 1) arrays![i]!.set(heap.subarray(p[i] >> 2, (p[i] >> 2) + e - s), s);
     }
   }
 }
 
+/**
+ * After a job a worker stays awake this long, polling for the next one (an optimizer step is one
+ * job per parameter, back to back; a training loop steps every few ms): a sleeping thread takes
+ * tens of microseconds to wake, and on a busy machine it may wait for a core (OpenMP's threads,
+ * PyTorch's, spin the same way).
+ */
+const WORKER_SPIN_MS = 1;
+/** How long the calling thread polls for the other threads' last chunks before it sleeps. */
+const CALLER_SPIN_MS = 0.5;
+
 // Worker source: compile kernels / instantiate wasm modules on first use, then claim and run
-// chunks until none is left.
+// chunks until none is left; then poll for the next job for WORKER_SPIN_MS before sleeping.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
+const { parentPort, workerData, receiveMessageOnPort } = require("node:worker_threads");
 const claimAndRun = ${claimAndRun.toString()};
 const stagedRun = ${stagedRun.toString()};
 const kernels = new Map();
 const wasm = new Map();
 let memory = null;
 let heap = null;
-parentPort.on("message", (job) => {
-  const { task, n, unit, total, divisor, minUnits, job: jobId, control } = job;
+function handle(job) {
+  const { task, n, unit, total, divisor, minUnits, maxUnits, job: jobId, control } = job;
   let body;
   if (task.kind === "js") {
     let kernel = kernels.get(task.id);
@@ -145,7 +164,17 @@ parentPort.on("message", (job) => {
       parentPort.postMessage(String((e && e.stack) || e));
     }
   };
-  while (claimAndRun(control, jobId, total, unit, n, divisor, minUnits, run));
+  while (claimAndRun(control, jobId, total, unit, n, divisor, minUnits, maxUnits, run));
+}
+parentPort.on("message", (job) => {
+  handle(job);
+  for (let until = performance.now() + ${WORKER_SPIN_MS}; performance.now() < until; ) {
+    const next = receiveMessageOnPort(parentPort);
+    if (next !== undefined) {
+      handle(next.message);
+      until = performance.now() + ${WORKER_SPIN_MS};
+    }
+  }
 });
 `;
 
@@ -210,7 +239,7 @@ function workers(count: number): PoolWorker[] | null {
 }
 
 /**
- * Hands `[0, n)` (in claims of whole `unit`s, at least `minUnits` at a time) to `ws` and the
+ * Hands `[0, n)` (in claims of whole `unit`s, `minUnits` to `maxUnits` at a time) to `ws` and the
  * calling thread, which runs its claims with `local`. `message(w)` is the task a worker gets.
  */
 function dispatch(
@@ -218,6 +247,7 @@ function dispatch(
   n: number,
   unit: number,
   minUnits: number,
+  maxUnits: number,
   message: (w: PoolWorker) => object,
   local: (start: number, end: number) => void,
 ): void {
@@ -228,7 +258,7 @@ function dispatch(
   Atomics.store(control, 1, 0);
   Atomics.store(control, 2, 0);
   Atomics.store(control, 0, job << JOB_SHIFT);
-  for (const w of ws) w.worker.postMessage({ task: message(w), n, unit, total, divisor, minUnits, job, control });
+  for (const w of ws) w.worker.postMessage({ task: message(w), n, unit, total, divisor, minUnits, maxUnits, job, control });
   // The calling thread claims chunks too, and finishes alone if the workers are slow to wake.
   // After a failure the remaining chunks are claimed but skipped, so no chunk of this job is
   // still running when the next job starts.
@@ -241,8 +271,11 @@ function dispatch(
       failure = e;
     }
   };
-  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, run));
-  // Wait for chunks other threads are still running.
+  while (claimAndRun(control, job, total, unit, n, divisor, minUnits, maxUnits, run));
+  // Wait for chunks other threads are still running: poll briefly (a chunk is short), then sleep,
+  // which leaves this core to a thread the OS has paused.
+  const until = performance.now() + CALLER_SPIN_MS;
+  while (Atomics.load(control, 1) < total && performance.now() < until);
   for (let done = Atomics.load(control, 1); done < total; done = Atomics.load(control, 1)) {
     if (Atomics.wait(control, 1, done, 60_000) === "timed-out" && Atomics.load(control, 1) === done) {
       throw new RuntimeError("a paramlab worker thread did not finish its work within 60 s");
@@ -280,6 +313,7 @@ export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): n
     n,
     unit,
     Math.ceil(MIN_CHUNK_ELEMENTS / unit),
+    Math.ceil(MAX_CHUNK_ELEMENTS / unit),
     (w) => {
       const task = { kind: "js", id, source: w.known.has(id!) ? undefined : source, args };
       w.known.add(id!);
@@ -322,6 +356,7 @@ export function runWasmRange(module: string, fn: string, total: number, args: nu
     total,
     1,
     minUnits,
+    total,
     (w) => ({ kind: "range", module, fn, args, ...wasmPayload(w, module) }),
     (start, end) => f(start, end, ...args),
   );
@@ -348,6 +383,7 @@ export function runWasmMap(module: string, fn: string, arrays: Array<Float32Arra
   const f = exports[fn];
   const n = arrays[0]!.length;
   const ptrs = arrays.map((a) => (a === null ? 0 : wasmAddressOf(a)));
+  const inPlace = ptrs.every((p) => p >= 0);
   const heap = wasmHeap();
   const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
   const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
@@ -363,7 +399,9 @@ export function runWasmMap(module: string, fn: string, arrays: Array<Float32Arra
     n,
     unit,
     Math.ceil(MIN_CHUNK_ELEMENTS / unit),
-    (w) => ({ kind: "map", module, fn, arrays, ptrs, writes, scalars, scratch: base, scratchStride: STAGE_STRIDE, chunk: STAGE_CHUNK, ...wasmPayload(w, module) }),
+    Math.ceil(MAX_CHUNK_ELEMENTS / unit),
+    // Arrays in place travel as addresses only (no structured clone of the views per step).
+    (w) => ({ kind: "map", module, fn, arrays: inPlace ? null : arrays, ptrs, writes, scalars, scratch: base, scratchStride: STAGE_STRIDE, chunk: STAGE_CHUNK, ...wasmPayload(w, module) }),
     local,
   );
   return parts;
