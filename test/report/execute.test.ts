@@ -215,7 +215,18 @@ test("--server: a server that drops output (IOPub data rate exceeded) fails the 
   try {
     const path = pythonNotebook("limited", ["print('x' * 10_000_000)", "print('next')"]);
     const out = join(dir, "out-limited");
-    const { code, err } = await run([path, "--out", out, "--server", server.url, "--token", server.token, "--allow-errors"]);
+    // jupyter_server 1.23 with ipykernel 6.17 (Debian 12) sometimes loses the whole 10 MB stream
+    // without its notice (seen 4 runs in 8, also before paramlab touched this path): the report
+    // then receives busy, execute_input, idle and nothing else, and cannot know output existed.
+    // Such a run is retried; what is tested is the report's answer to the notice.
+    let code = 0;
+    let err = "";
+    for (let attempt = 0; attempt < 6; attempt++) {
+      ({ code, err } = await run([path, "--out", out, "--server", server.url, "--token", server.token, "--allow-errors"]));
+      const nb = JSON.parse(readFileSync(join(out, "limited.ipynb"), "utf8")) as Notebook;
+      const first = nb.cells[0];
+      if (code !== 0 || first.cell_type !== "code" || first.outputs.length !== 0) break;
+    }
     assert.equal(code, 1, err);
     assert.match(err, /cell 1 \(code cell 1 of 2\) failed: OutputLostError: the Jupyter server dropped output of this cell \(IOPub data rate exceeded\)/);
     assert.match(err, /--ServerApp\.iopub_data_rate_limit=0/);
