@@ -147,13 +147,23 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    * opt.zeroGrad(); loss.backward(); opt.step();
    */
   step(closure?: () => number): number | undefined {
-    const args = runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], closure === undefined ? [] : [closure]);
-    // Groups can be edited directly (schedulers set lr): a bad value stops here, before any weight turns NaN.
+    const noPreHooks = globalStepPreHooks.size === 0 && this.#stepPreHooks.size === 0;
+    const args = noPreHooks
+      ? closure === undefined ? NO_ARGS : ([closure] as StepArgs)
+      : runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], closure === undefined ? [] : [closure]);
+    // Groups can be edited directly (schedulers set lr): a bad value stops here, before any weight
+    // turns NaN. A group whose values are those last checked is not checked again.
     const name = this.#class.name;
-    this.paramGroups.forEach((g, i) => checkHyperparameters(name, this.defaults, g, msg.inParamGroup(i)));
+    this.paramGroups.forEach((g, i) => {
+      if (checkedGroups.get(g)?.matches(g)) return;
+      checkHyperparameters(name, this.defaults, g, msg.inParamGroup(i));
+      checkedGroups.set(g, new GroupSnapshot(g));
+    });
     const loss = this._step(...args);
     this.#stepCount++;
-    for (const hook of [...this.#stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(this, args);
+    if (this.#stepPostHooks.size !== 0 || globalStepPostHooks.size !== 0) {
+      for (const hook of [...this.#stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(this, args);
+    }
     return loss;
   }
 
@@ -167,21 +177,28 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
     if (!kernel) throw new TypeError(msg.noKernel(this.#class.name));
     const spec = this.#class.STATE ?? {};
     const counts = "step" in spec;
+    const stateKeys = kernel.state;
     for (const group of this.paramGroups) {
       const hyper = group as unknown as D;
       const common = commonScalars(group);
+      // Which state arrays this group's options use, decided once per group rather than per parameter.
+      const used = stateKeys.map((key) => !(spec[key]?.when && !spec[key].when!(hyper)));
       for (const p of group.params) {
         if (p.grad === null) continue;
         const [state, created] = this.#initState(p, group);
         if (counts) state.step = (state.step as number) + 1;
         const arrays: Record<string, Float32Array | null> = { param: p.data, grad: p.grad.data };
-        for (const key of kernel.state) {
-          const entry = spec[key];
-          const value = state[key];
-          arrays[key] = (entry?.when && !entry.when(hyper)) || !(value instanceof Tensor) ? null : value.data;
+        for (let i = 0; i < stateKeys.length; i++) {
+          const value = state[stateKeys[i]];
+          arrays[stateKeys[i]] = used[i] && value instanceof Tensor ? value.data : null;
         }
-        const scalars = { ...common, ...this.scalars(hyper, state, created) } as unknown as KernelScalars;
-        runKernel(kernel, arrays as never, scalars);
+        // The optimizer's own scalars, completed by the common ones it does not set (one object per call).
+        const scalars = this.scalars(hyper, state, created) as Record<string, number>;
+        if (scalars.lr === undefined) scalars.lr = common.lr;
+        if (scalars.sign === undefined) scalars.sign = common.sign;
+        if (scalars.l2 === undefined) scalars.l2 = common.l2;
+        if (scalars.decay === undefined) scalars.decay = common.decay;
+        runKernel(kernel, arrays as never, scalars as unknown as KernelScalars);
       }
     }
     return loss;
@@ -215,7 +232,7 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
   #initState(p: Parameter, group: ParamGroup): [ParamState, readonly string[]] {
     const s = this.state.get(p) ?? {};
     let created: string[] | null = null;
-    for (const [key, entry] of Object.entries(this.#class.STATE ?? {})) {
+    for (const [key, entry] of stateEntries(this.#class)) {
       const value = s[key];
       if (value !== undefined && value !== null) continue;
       if (entry.when && !entry.when(group as unknown as D)) continue;
@@ -421,6 +438,48 @@ export function commonScalars(group: ParamGroup): CommonScalars {
   const decoupled = group.decoupled_weight_decay === true;
   return { lr, sign: group.maximize === true ? -1 : 1, l2: decoupled ? 0 : wd, decay: decoupled ? 1 - lr * wd : 1 };
 }
+
+const NO_ARGS: [] = [];
+
+/** Each class's declared state entries, listed once. */
+const stateEntryCache = new WeakMap<OptimizerClass, [string, StateSpec<any>[string]][]>();
+function stateEntries(cls: OptimizerClass): [string, StateSpec<any>[string]][] {
+  let entries = stateEntryCache.get(cls);
+  if (!entries) stateEntryCache.set(cls, (entries = Object.entries(cls.STATE ?? {})));
+  return entries;
+}
+
+/**
+ * The keys and values of a param group as last checked (arrays such as `betas` element by element;
+ * `params` and `param_names` are not hyperparameters), so `step()` re-checks a group only when a
+ * value was set, added or removed since.
+ */
+class GroupSnapshot {
+  readonly #entries: unknown[] = [];
+  constructor(group: ParamGroup) {
+    for (const key in group) {
+      if (key === "params" || key === "param_names") continue;
+      const v = group[key];
+      this.#entries.push(key, v);
+      if (Array.isArray(v)) this.#entries.push(v.length, ...v);
+    }
+  }
+  matches(group: ParamGroup): boolean {
+    const e = this.#entries;
+    let i = 0;
+    for (const key in group) {
+      if (key === "params" || key === "param_names") continue;
+      const v = group[key];
+      if (e[i++] !== key || !Object.is(e[i++], v)) return false;
+      if (Array.isArray(v)) {
+        if (e[i++] !== v.length) return false;
+        for (let j = 0; j < v.length; j++) if (!Object.is(e[i++], v[j])) return false;
+      }
+    }
+    return i === e.length;
+  }
+}
+const checkedGroups = new WeakMap<ParamGroup, GroupSnapshot>();
 
 /** A hyperparameter as PyTorch prints it (tuples in parentheses). */
 function formatHyper(v: unknown): string {

@@ -97,6 +97,8 @@ function isFloat32OrNull(a: unknown): a is Float32Array | null {
   return a === null || a instanceof Float32Array;
 }
 
+const NO_OPTIONS: { implementation?: string } = {};
+
 /** The implementation that runs this call: the one named, or the first that accepts it. */
 function choose<A extends string, S extends string>(
   kernel: Kernel<A, S>,
@@ -111,7 +113,8 @@ function choose<A extends string, S extends string>(
     }
     return chosen;
   }
-  return kernel.implementations.find((impl) => !impl.accepts || impl.accepts(arrays, n)) ?? kernel.implementations[kernel.implementations.length - 1];
+  for (const impl of kernel.implementations) if (!impl.accepts || impl.accepts(arrays, n)) return impl;
+  return kernel.implementations[kernel.implementations.length - 1];
 }
 
 /**
@@ -126,22 +129,27 @@ export function runKernel<A extends string, S extends string>(
   kernel: Kernel<A, S>,
   arrays: KernelArrays<A>,
   scalars: KernelScalars<S>,
-  options: { implementation?: string } = {},
+  options: { implementation?: string } = NO_OPTIONS,
 ): number {
   const n = arrays.param.length;
-  for (const key of ["param", "grad", ...kernel.state] as const) {
-    const a = (arrays as Record<string, unknown>)[key];
-    if (!isFloat32OrNull(a) || (a !== null && a.length !== n) || (a === null && (key === "param" || key === "grad"))) {
-      throw new RangeError(`kernel '${kernel.name}': array '${key}' must be a Float32Array of length ${n}${key === "param" || key === "grad" ? "" : " or null"}`);
+  const named = arrays as Record<string, unknown>;
+  // Plain loops, no arrays made: this runs once per parameter per step.
+  for (let i = -2; i < kernel.state.length; i++) {
+    const key = i === -2 ? "param" : i === -1 ? "grad" : kernel.state[i];
+    const a = named[key];
+    if (!isFloat32OrNull(a) || (a !== null && a.length !== n) || (a === null && i < 0)) {
+      throw new RangeError(`kernel '${kernel.name}': array '${key}' must be a Float32Array of length ${n}${i < 0 ? "" : " or null"}`);
     }
   }
-  for (const key of kernel.scalars) {
+  for (let i = 0; i < kernel.scalars.length; i++) {
+    const key = kernel.scalars[i];
     if (typeof scalars[key] !== "number") throw new TypeError(`kernel '${kernel.name}': scalar '${key}' must be a number, got ${typeof scalars[key]}`);
   }
   const impl = choose(kernel, arrays, n, options.implementation);
   const run = impl.run;
-  const all = [arrays.param, arrays.grad, ...kernel.state.map((k) => arrays[k])];
-  if (!impl.threaded || !all.every(isShared)) {
+  let shared = impl.threaded && isShared(arrays.param) && isShared(arrays.grad);
+  for (let i = 0; shared && i < kernel.state.length; i++) shared = isShared(named[kernel.state[i]] as Float32Array | null);
+  if (!shared) {
     run(arrays, scalars, 0, n);
     return 1;
   }

@@ -116,3 +116,26 @@ test("a bad value written straight into a group is rejected at the next step, be
     assertThrowsMessage(() => opt.step(), ValueError, msg.inParamGroup(0) + msg.invalidLr(NaN));
   }
 });
+
+test("after steps with good values, a value changed in place (lr, one beta, an added key) is still caught at the next step", () => {
+  // step() skips re-checking a group whose values are those it last checked; every kind of edit
+  // must invalidate that.
+  const p = param();
+  const opt = new optim.Adam([p], { lr: 0.01 });
+  p.grad = tensor([0.1, 0.2, -0.3]);
+  opt.step();
+  opt.step();
+  const group = opt.paramGroups[0];
+  group.lr = -1;
+  assertThrowsMessage(() => opt.step(), ValueError, msg.inParamGroup(0) + msg.invalidLr(-1));
+  group.lr = 0.01;
+  opt.step();
+  (group.betas as number[])[0] = 1.5;
+  const before = Array.from(p.data);
+  assertThrowsMessage(() => opt.step(), ValueError, msg.inParamGroup(0) + msg.invalidBeta(0, 1.5));
+  assert.deepEqual(Array.from(p.data), before);
+  (group.betas as number[])[0] = 0.9;
+  opt.step();
+  group.momentum = 0.9;
+  assert.throws(() => opt.step(), (e: Error) => e instanceof ValueError && /momentum/.test(e.message));
+});
