@@ -12,7 +12,7 @@
 import { RuntimeError } from "../errors.js";
 import { recordOp, isGradEnabled } from "../autograd/function.js";
 import { allocateStorage, Tensor, zeros } from "../tensor/tensor.js";
-import { RemovableHandle, type HookDict } from "../utils/hooks.js";
+import { insertHook, RemovableHandle, type HookDict } from "../utils/hooks.js";
 import type { Module } from "./module.js";
 
 /** Runs before `forward`; a returned array replaces the arguments (a non-array is one argument). */
@@ -85,12 +85,7 @@ export function addModuleHook(module: Module, kind: Kind, hook: unknown, options
   }
   const dict = t[kind] as HookDict<unknown>;
   const handle = new ModuleHookHandle(dict, () => uninstallIfIdle(module));
-  if (prepend) {
-    const rest = [...dict];
-    dict.clear();
-    dict.set(handle.id, hook);
-    for (const [k, v] of rest) dict.set(k, v);
-  } else dict.set(handle.id, hook);
+  insertHook(dict, handle.id, hook, prepend);
   install(module, t);
   return handle;
 }

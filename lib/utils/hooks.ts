@@ -53,11 +53,18 @@ export class RemovableHandle {
 export function addHook<H>(dict: HookDict<H>, hook: H, prepend = false): RemovableHandle {
   if (typeof hook !== "function") throw new TypeError(`a hook must be a function, got ${hook === null ? "null" : typeof hook}`);
   const handle = new RemovableHandle(dict as HookDict<unknown>);
-  if (prepend) {
-    const rest = [...dict];
-    dict.clear();
-    dict.set(handle.id, hook);
-    for (const [k, v] of rest) dict.set(k, v);
-  } else dict.set(handle.id, hook);
+  insertHook(dict, handle.id, hook, prepend);
   return handle;
+}
+
+/** Puts `hook` under `id` in `dict`: last, or first with `prepend` (the order hooks run in). */
+export function insertHook<H>(dict: HookDict<H>, id: number, hook: H, prepend: boolean): void {
+  if (!prepend) {
+    dict.set(id, hook);
+    return;
+  }
+  const rest = [...dict];
+  dict.clear();
+  dict.set(id, hook);
+  for (const [k, v] of rest) dict.set(k, v);
 }
