@@ -298,8 +298,7 @@ function elementUnit(n: number): number {
  * compile its source text. Returns the number of threads that took part (1: one plain call).
  */
 export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): number {
-  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
-  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS ? workers(parts - 1) : null;
+  const ws = elementWorkers(n);
   if (ws === null) {
     fn(...args, 0, n);
     return 1;
@@ -307,13 +306,9 @@ export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): n
   let id = kernelIds.get(fn);
   if (id === undefined) kernelIds.set(fn, (id = kernelIds.size));
   const source = fn.toString();
-  const unit = elementUnit(n);
-  dispatch(
-    ws.slice(0, parts - 1),
+  dispatchElements(
+    ws,
     n,
-    unit,
-    Math.ceil(MIN_CHUNK_ELEMENTS / unit),
-    Math.ceil(MAX_CHUNK_ELEMENTS / unit),
     (w) => {
       const task = { kind: "js", id, source: w.known.has(id!) ? undefined : source, args };
       w.known.add(id!);
@@ -321,7 +316,29 @@ export function runThreaded(fn: ThreadedFunction, args: unknown[], n: number): n
     },
     (start, end) => fn(...args, start, end),
   );
-  return parts;
+  return ws.length + 1;
+}
+
+/**
+ * The workers that share an element-wise job over `n` elements with the calling thread, or
+ * `null` when it runs alone: too few elements, one thread, no pool, or `eligible()` false (checked
+ * last: it may read the arrays' buffers, which for a tiny array is not free).
+ */
+function elementWorkers(n: number, eligible?: () => boolean): PoolWorker[] | null {
+  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
+  if (parts <= 1 || n < PARALLEL_MIN_ELEMENTS || (eligible && !eligible())) return null;
+  return workers(parts - 1)?.slice(0, parts - 1) ?? null;
+}
+
+/** `dispatch` for an element-wise job: cache-line units, claims of MIN_ to MAX_CHUNK_ELEMENTS. */
+function dispatchElements(
+  ws: PoolWorker[],
+  n: number,
+  message: (w: PoolWorker) => object,
+  local: (start: number, end: number) => void,
+): void {
+  const unit = elementUnit(n);
+  dispatch(ws, n, unit, Math.ceil(MIN_CHUNK_ELEMENTS / unit), Math.ceil(MAX_CHUNK_ELEMENTS / unit), message, local);
 }
 
 /** Whether a worker thread can update this array in place (shared memory, or absent). */
@@ -385,24 +402,19 @@ export function runWasmMap(module: string, fn: string, arrays: Array<Float32Arra
   const ptrs = arrays.map((a) => (a === null ? 0 : wasmAddressOf(a)));
   const inPlace = ptrs.every((p) => p >= 0);
   const heap = wasmHeap();
-  const parts = Math.min(threads, Math.floor(n / (PARALLEL_MIN_ELEMENTS / 2)));
-  const ws = parts > 1 && n >= PARALLEL_MIN_ELEMENTS && arrays.every(isShared) ? workers(parts - 1) : null;
+  const ws = elementWorkers(n, () => arrays.every(isShared));
   if (ws === null) {
     // Called directly: under tsx a named closure made per call costs a defineProperty.
     stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, 0, n);
     return 1;
   }
   const local = (start: number, end: number) => stagedRun(f, heap, arrays, ptrs, writes, base, STAGE_CHUNK, scalars, start, end);
-  const unit = elementUnit(n);
-  dispatch(
-    ws.slice(0, parts - 1),
+  dispatchElements(
+    ws,
     n,
-    unit,
-    Math.ceil(MIN_CHUNK_ELEMENTS / unit),
-    Math.ceil(MAX_CHUNK_ELEMENTS / unit),
     // Arrays in place travel as addresses only (no structured clone of the views per step).
     (w) => ({ kind: "map", module, fn, arrays: inPlace ? null : arrays, ptrs, writes, scalars, scratch: base, scratchStride: STAGE_STRIDE, chunk: STAGE_CHUNK, ...wasmPayload(w, module) }),
     local,
   );
-  return parts;
+  return ws.length + 1;
 }
