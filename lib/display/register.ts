@@ -9,18 +9,17 @@ import { ParamGroupPlan } from "../optim/param_rules.js";
 import { LRScheduler } from "../optim/lr_scheduler/lr_scheduler.js";
 import type { ScheduleTrace } from "../optim/lr_scheduler/trace.js";
 import { Tensor } from "../tensor/tensor.js";
+import { LRFinderResult } from "../train/lr_finder.js";
+import { setMonitorPresenter, TrainingMonitor } from "../train/monitor.js";
+import { lrFinderBundle } from "./lr_finder_display.js";
 import { ModuleSummary } from "./module_summary.js";
+import { monitorBundle, presentMonitor } from "./monitor_display.js";
 import { optimizerHtml, optimizerText, optimizerView } from "./optimizer_table.js";
 import { planBundle } from "./param_plan.js";
 import { isScheduleTrace, plotSchedule } from "./schedule_plot.js";
 import { schedulerBundle, schedulerLiveBundle } from "./scheduler_display.js";
-import { JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
+import { getDisplaySink, JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, registerFormatter, type MediaBundle } from "./sink.js";
 import { tensorBundle } from "./tensor_display.js";
-import { setMonitorPresenter, TrainingMonitor } from "../train/monitor.js";
-import { monitorBundle, presentMonitor } from "./monitor_display.js";
-import { getDisplaySink } from "./sink.js";
-import { LRFinderResult } from "../train/lr_finder.js";
-import { lrFinderBundle } from "./lr_finder_display.js";
 
 /** Defines a non-enumerable display method (so Module discovery and JSON never see it). */
 function attach<T>(cls: { prototype: T }, fn: (this: T) => MediaBundle | Promise<MediaBundle>, key: symbol = JUPYTER_DISPLAY): void {
