@@ -147,10 +147,12 @@ export abstract class Optimizer<D extends Record<string, unknown> = Record<strin
    * opt.zeroGrad(); loss.backward(); opt.step();
    */
   step(closure?: () => number): number | undefined {
-    const noPreHooks = globalStepPreHooks.size === 0 && this.#stepPreHooks.size === 0;
-    const args = noPreHooks
-      ? closure === undefined ? NO_ARGS : ([closure] as StepArgs)
-      : runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], closure === undefined ? [] : [closure]);
+    const given = (closure === undefined ? [] : [closure]) as StepArgs;
+    // Hook lists are built only when there are hooks (this runs every training step).
+    const args =
+      globalStepPreHooks.size === 0 && this.#stepPreHooks.size === 0
+        ? given
+        : runStepPreHooks(this, [...globalStepPreHooks.values(), ...this.#stepPreHooks.values()], given);
     // Groups can be edited directly (schedulers set lr): a bad value stops here, before any weight
     // turns NaN. A group whose values are those last checked is not checked again.
     const name = this.#class.name;
@@ -438,8 +440,6 @@ export function commonScalars(group: ParamGroup): CommonScalars {
   const decoupled = group.decoupled_weight_decay === true;
   return { lr, sign: group.maximize === true ? -1 : 1, l2: decoupled ? 0 : wd, decay: decoupled ? 1 - lr * wd : 1 };
 }
-
-const NO_ARGS: [] = [];
 
 /** Each class's declared state entries, listed once. */
 const stateEntryCache = new WeakMap<OptimizerClass, [string, StateSpec<any>[string]][]>();
