@@ -115,3 +115,15 @@ test("step is an ordinary prototype method (no per-instance patch), and stepCoun
   opt.step();
   assert.equal(opt.stepCount, 2);
 });
+
+test("each step's post hooks get that step's own args: what a hook does to them does not reach the next step", () => {
+  const { opt } = sgd();
+  const seen: number[] = [];
+  opt.registerStepPostHook((_o, args) => {
+    seen.push(args.length);
+    (args as unknown[]).push("left by the hook");
+  });
+  opt.step();
+  opt.step();
+  assert.deepEqual(seen, [0, 0]);
+});
