@@ -117,3 +117,24 @@ test("display(monitor): HTML with the chart as light and dark PNG images", async
   assert.equal(root.querySelectorAll("img.pl-plot").length, 2);
   assert.equal(root.querySelectorAll("tbody tr").length, 2);
 });
+
+test("names in the monitor's HTML are escaped: a title, a group name and a parameter name carrying markup stay text", () => {
+  const a = new nn.Parameter(tensor([1, 2]));
+  const dead = new nn.Parameter(tensor([1]));
+  const opt = new optim.SGD(
+    [{ params: [["w<img src=x onerror=alert(1)>", a], ["d<script>x()</script>", dead]], name: "<b>head</b>" }],
+    { lr: 0.1 },
+  );
+  const mon = new TrainingMonitor(opt, { title: "<i>run</i>", statsEvery: 1 });
+  for (let i = 0; i < 3; i++) {
+    a.grad = tensor([0.1, 0.2]);
+    opt.step();
+    mon.log(1);
+  }
+  const html = new MonitorTableView(mon)[LIVE_DISPLAY]()["text/html"] as string;
+  const root = parseHtml(html);
+  assert.equal(root.querySelectorAll("img, script, b, i").length, 0, html);
+  assert.match(textOf(root), /<b>head<\/b>/);
+  assert.match(textOf(root), /<i>run<\/i>/);
+  assert.match(textOf(root), /d<script>x\(\)<\/script>/);
+});
