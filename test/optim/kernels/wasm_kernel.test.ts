@@ -17,7 +17,7 @@ import { nadamKernel } from "../../../lib/optim/nadam.js";
 import { radamKernel } from "../../../lib/optim/radam.js";
 import { adadeltaKernel } from "../../../lib/optim/adadelta.js";
 import { allocateStorage } from "../../../lib/tensor/tensor.js";
-import { setWasmEnabled, wasmExports } from "../../../lib/tensor/wasm.js";
+import { setWasmEnabled, wasmAddress, wasmExports } from "../../../lib/tensor/wasm.js";
 import { assertClose } from "../../util.js";
 import { parityTests } from "../fixtures.js";
 
@@ -177,6 +177,48 @@ for (const c of CASES) {
     }
   });
 }
+
+test("SGD's wasm kernel: its 16-element loop gives the scalar tail's bits for every combination of options", () => {
+  // The main loop is specialised per combination of options; calls of one element run only the
+  // scalar tail, the same elements in one call run the loop (all but the last 7).
+  const sgdWasm = wasmExports("sgd")!.sgd as (...args: number[]) => void;
+  const n = (1 << 16) + 16 * 40 + 7; // storage this large lives in the wasm memory
+  const combos: string[] = [];
+  for (const momentum of [0, 0.9]) {
+    for (const first of momentum ? [1, 0] : [0]) {
+      for (const nesterov of momentum ? [1, 0] : [0]) {
+        for (const l2 of [0, 0.01]) {
+          for (const sign of [1, -1]) {
+            const run = (perElement: boolean) => {
+              const [p, g, b] = [0, 1, 2].map((i) => {
+                const a = allocateStorage(n);
+                fill(a, i);
+                return a;
+              });
+              const [pp, gp, bp] = [p, g, b].map((a) => wasmAddress(a));
+              assert.ok(pp >= 0 && gp >= 0 && bp >= 0, "arrays in the wasm memory");
+              const call = (at: number, count: number) =>
+                sgdWasm(pp + 4 * at, gp + 4 * at, momentum ? bp + 4 * at : 0, 0, 0, count, 0.05, sign, l2, momentum, 0.1, nesterov, first);
+              if (perElement) for (let i = 0; i < n; i++) call(i, 1);
+              else call(0, n);
+              return [p, b];
+            };
+            const [loopP, loopB] = run(false);
+            const [tailP, tailB] = run(true);
+            const what = `momentum ${momentum} first ${first} nesterov ${nesterov} l2 ${l2} sign ${sign}`;
+            assert.ok(bytes(loopP).equals(bytes(tailP)), `param: ${what}`);
+            assert.ok(bytes(loopB).equals(bytes(tailB)), `momentum_buffer: ${what}`);
+            const start = new Float32Array(n);
+            fill(start, 0);
+            assert.ok(!bytes(loopP).equals(bytes(start)), `param moved: ${what}`);
+            combos.push(what);
+          }
+        }
+      }
+    }
+  }
+  assert.equal(combos.length, 4 + 16);
+});
 
 // The parity suites (test/optim/*.test.ts) run on the wasm kernels; here the fallback replays them.
 describe("JavaScript fallback (wasm switched off)", () => {
