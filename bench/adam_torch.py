@@ -19,8 +19,12 @@ for foreach in (True, False):
     p = torch.nn.Parameter(torch.randn(n))
     p.grad = torch.randn(n)
     opt = torch.optim.Adam([p], lr=1e-3, foreach=foreach)
-    for _ in range(2):  # warm-up: state allocation, first-touch of pages
+    # Warm-up as in bench/optimizer_step.ts: state allocation, first touch of its pages, and at
+    # least 2 steps and 0.2 s.
+    start, steps = time.perf_counter(), 0
+    while steps < 2 or time.perf_counter() - start < 0.2:
         opt.step()
+        steps += 1
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

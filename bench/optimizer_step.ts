@@ -17,15 +17,26 @@ export function benchParameter(numel: number): nn.Parameter {
   return p;
 }
 
+/** Warm-up before timed steps: at least this many steps, and at least WARM_UP_MS of them. */
+export const WARM_UP_STEPS = 2;
 /**
- * Milliseconds of `repeats` steps on `threads` threads, after two warm-up steps (state allocation,
- * JIT, worker start), and the thread count the pool actually used. `afterWarmUp` runs between the
- * warm-up and the timed steps (e.g. to copy the parameter and check later that the steps moved it).
+ * A worker thread takes tens of milliseconds to start, and until it runs the calling thread does
+ * its share: without this, the first timed steps after a thread-count change measure one thread.
+ * (The PyTorch scripts warm up by the same rule.)
+ */
+export const WARM_UP_MS = 200;
+
+/**
+ * Milliseconds of `repeats` steps on `threads` threads, after the warm-up (state allocation, JIT,
+ * worker start; see WARM_UP_MS), and the thread count the pool actually used. `afterWarmUp` runs
+ * between the warm-up and the timed steps (e.g. to copy the parameter and check later that the
+ * steps moved it).
  */
 export function timeSteps(opt: { step(): unknown }, threads: number, repeats: number, afterWarmUp?: () => void): { times: number[]; threads: number } {
   const previous = setNumThreads(threads);
   try {
-    for (let i = 0; i < 2; i++) opt.step();
+    const start = performance.now();
+    for (let i = 0; i < WARM_UP_STEPS || performance.now() - start < WARM_UP_MS; i++) opt.step();
     afterWarmUp?.();
     const times: number[] = [];
     for (let i = 0; i < repeats; i++) {

@@ -44,8 +44,12 @@ for name in names:
         p.grad = torch.cos(0.7 * i).float()
         del i
         opt = cls([p], foreach=foreach, **options)
-        for _ in range(2):  # warm-up: state allocation, first touch of its pages
+        # Warm-up as in bench/optimizer_step.ts: state allocation, first touch of its pages, and at
+        # least 2 steps and 0.2 s.
+        start, steps = time.perf_counter(), 0
+        while steps < 2 or time.perf_counter() - start < 0.2:
             opt.step()
+            steps += 1
         before = p.detach().clone()
         times = []
         for _ in range(repeats):
