@@ -2,8 +2,8 @@
  * paramlab's worker pool: runs element-wise optimizer kernels and the matmul kernel on several
  * threads, synchronously (the calling thread works too and returns when all chunks are done).
  *
- * Three kinds of job, each cutting `[0, n)` into chunks that the calling thread and the workers
- * claim one at a time:
+ * Three kinds of job, each cutting `[0, n)` into one contiguous segment per thread and each
+ * segment into chunks, which the threads claim one at a time (own segment first; see openJob):
  * - `runThreaded`: a self-contained JavaScript function (an optimizer kernel, `lib/optim`) over
  *   shared tensor storage (`storage.ts`), which workers update in place. Workers run the
  *   function's own source text.
