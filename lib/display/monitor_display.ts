@@ -12,7 +12,7 @@ import { el, escapeHtml, wrapHtml } from "./html.js";
 import { decadeTicks } from "./lr_finder_display.js";
 import { renderPng } from "./render_png.js";
 import { VEGALITE_MIME, VEGALITE_SCHEMA } from "./schedule_plot.js";
-import { display, JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, type DisplayHandle, type MediaBundle } from "./sink.js";
+import { display, getUpdateRate, JUPYTER_DISPLAY, LIVE_DISPLAY, mediaBundle, type DisplayHandle, type MediaBundle } from "./sink.js";
 
 /** Points drawn per series. */
 const MAX_POINTS = 600;
@@ -215,8 +215,9 @@ export class MonitorChartView {
 
 /**
  * `monitor.show()` in a notebook: two outputs (table, chart) updated in place. The sink throttles
- * the updates, sends the views' live forms while the cell runs and their full forms (the chart's
- * PNG) for the final state: at the end of the cell, or at once when `final` (`remove()`).
+ * the updates (`jupyter.setUpdateRate`, which the monitor's ticks follow when it is above 4 a
+ * second), sends the views' live forms while the cell runs and their full forms (the chart's PNG)
+ * for the final state: at the end of the cell, or at once when `final` (`remove()`).
  */
 export function presentMonitor(m: TrainingMonitor): MonitorView {
   const table = new MonitorTableView(m);
@@ -226,6 +227,11 @@ export function presentMonitor(m: TrainingMonitor): MonitorView {
     update(final: boolean): void {
       handles[0].update(table, { final });
       handles[1].update(chart, { final });
+    },
+    // The sink's rate: 0 (final state only) sends nothing live, whatever the monitor's ticks.
+    get intervalMs(): number {
+      const rate = getUpdateRate();
+      return rate === 0 ? Infinity : 1000 / rate;
     },
   };
 }

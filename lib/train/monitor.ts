@@ -83,8 +83,16 @@ export interface MonitorAlarm {
 
 /** How `show()` presents the monitor; lib/display installs the notebook one. */
 export interface MonitorView {
-  /** Brings the display up to date (called at most 4 times a second, and at the end). */
+  /**
+   * Brings the display up to date: called at the end, and while training every TICK_MS (250 ms)
+   * or every `intervalMs`, whichever is shorter.
+   */
   update(final: boolean): void;
+  /**
+   * Least time between two live updates the view can show, ms (the notebook view reads
+   * `jupyter.setUpdateRate`'s: at 10 updates a second the monitor ticks every 100 ms).
+   */
+  readonly intervalMs?: number;
 }
 
 /** Shows a monitor; returns null where it cannot (no notebook), and `show()` prints text instead. */
@@ -97,7 +105,10 @@ export function setMonitorPresenter(next: MonitorPresenter | null): void {
   presenter = next;
 }
 
-/** Interval between display updates, ms (the live display throttles to the same). */
+/**
+ * Longest interval between display updates, ms (the live display's default rate). A view whose
+ * display may update more often (`intervalMs`) is updated that often.
+ */
 const TICK_MS = 250;
 /** Share of the step time the sampled statistics may take in "auto" mode. */
 const STATS_BUDGET = 0.01;
@@ -441,7 +452,7 @@ export class TrainingMonitor {
       this.#stepTime = this.#stepTime === 0 ? dt : 0.9 * this.#stepTime + 0.1 * dt;
     }
     this.#lastPost = now;
-    if (this.#view !== null && now - this.#lastTick >= TICK_MS) {
+    if (this.#view !== null && now - this.#lastTick >= Math.min(TICK_MS, this.#view.intervalMs ?? TICK_MS)) {
       this.#lastTick = now;
       this.#view.update(false);
     }

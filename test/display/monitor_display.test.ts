@@ -110,6 +110,42 @@ test("show() under a display sink: two outputs with display ids, updated in plac
   }
 });
 
+test("show() follows jupyter.setUpdateRate: at 20 a second a training loop's live table updates about every 50 ms", async () => {
+  const sent: Array<{ id: string | undefined; update: boolean | undefined; at: number }> = [];
+  jupyter.setDisplaySink((_bundle, opts) => void sent.push({ id: opts.displayId, update: opts.update, at: performance.now() }));
+  const p = new nn.Parameter(tensor([1, 2]));
+  const opt = new optim.SGD([p], { lr: 0.1 });
+  const run = (ms: number) => {
+    const mon = new TrainingMonitor(opt).show();
+    const table = sent.filter((s) => !s.update).at(-2)!.id;
+    const start = sent.length;
+    // A synchronous loop of `ms`: no timer can fire, so every send is made by a step.
+    for (const t0 = performance.now(); performance.now() - t0 < ms; ) {
+      p.grad = tensor([0.1, 0.2]);
+      opt.step();
+      mon.log(1);
+    }
+    const live = sent.slice(start).filter((s) => s.id === table).length;
+    mon.remove();
+    return live;
+  };
+  try {
+    jupyter.setUpdateRate(20);
+    const fast = run(1000);
+    jupyter.setUpdateRate(4);
+    const usual = run(1000);
+    // At 4 a second: sends at 250, 500, 750 (1000 races the loop's end); at 20: every 50 ms.
+    assert.ok(usual >= 2 && usual <= 4, `${usual} table updates at 4/s`);
+    assert.ok(fast >= 12 && fast <= 20, `${fast} table updates at 20/s`);
+    jupyter.setUpdateRate(0);
+    assert.equal(run(400), 0, "rate 0: nothing live");
+  } finally {
+    jupyter.setUpdateRate(4);
+    jupyter.setDisplaySink(null);
+    await jupyter.flushDisplays();
+  }
+});
+
 test("display(monitor): HTML with the chart as light and dark PNG images", async () => {
   const mon = trained();
   const bundle = await jupyter.toMimeBundle(mon);
