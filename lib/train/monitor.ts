@@ -17,7 +17,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { RemovableHandle } from "../utils/hooks.js";
 import { historyCsv, historyJson, type MonitorJson } from "./monitor_export.js";
 import { Alarms, groupName, listNames } from "./monitor_alarms.js";
-import { monitorText, statusLine, TextView } from "./monitor_text.js";
+import { monitorText, short, statusLine, TextView } from "./monitor_text.js";
 
 /** Options of `new TrainingMonitor(optimizer, options)`. */
 export interface TrainingMonitorOptions {
@@ -68,7 +68,7 @@ export interface MonitorHistory {
 }
 
 /** Kinds of alarm. */
-export type AlarmKind = "nonfinite-loss" | "nonfinite-grad" | "no-grad" | "frozen-changed";
+export type AlarmKind = "nonfinite-loss" | "loss-diverging" | "nonfinite-grad" | "no-grad" | "frozen-changed";
 
 /** A problem the monitor saw. */
 export interface MonitorAlarm {
@@ -110,6 +110,11 @@ export function setMonitorPresenter(next: MonitorPresenter | null): void {
  * display may update more often (`intervalMs`) is updated that often.
  */
 const TICK_MS = 250;
+/**
+ * The smoothed loss is "diverging" above this many times its lowest value, as `lrFinder`'s
+ * `diverge_th` (torch-lr-finder's default), when it is also above where training started.
+ */
+const DIVERGE_FACTOR = 5;
 /** Share of the step time the sampled statistics may take in "auto" mode. */
 const STATS_BUDGET = 0.01;
 
@@ -134,8 +139,8 @@ function sumSquares(a: Float32Array): number {
  * `remove()` detaches it.
  *
  * Cost: a few numbers per step. Gradient norms and ‖Δθ‖/‖θ‖ read every parameter, so they are
- * sampled (`statsEvery`, by default at about 1% of the step's time); non-finite gradients are caught on sampled steps, non-finite losses on
- * every step.
+ * sampled (`statsEvery`, by default at about 1% of the step's time); non-finite gradients are
+ * caught on sampled steps, non-finite and diverging losses on every step.
  *
  * @example
  * const monitor = new TrainingMonitor(opt, { model, scheduler });
@@ -173,6 +178,10 @@ export class TrainingMonitor {
   #lastRowHasLoss = true;
   #avg = 0;
   #finiteLosses = 0;
+  /** First and lowest smoothed loss, and the step of the lowest (for "loss-diverging"). */
+  #firstSmoothed = NaN;
+  #bestSmoothed = Infinity;
+  #bestStep = 0;
 
   // Sampling
   #nextSample = 1;
@@ -480,7 +489,33 @@ export class TrainingMonitor {
     }
     this.#finiteLosses++;
     this.#avg = this.smoothing * this.#avg + (1 - this.smoothing) * v;
-    return this.smoothing === 0 ? v : this.#avg / (1 - this.smoothing ** this.#finiteLosses);
+    const smoothed = this.smoothing === 0 ? v : this.#avg / (1 - this.smoothing ** this.#finiteLosses);
+    this.#checkDivergence(smoothed, step);
+    return smoothed;
+  }
+
+  /**
+   * "loss-diverging": the smoothed loss above DIVERGE_FACTOR x its lowest so far and above its
+   * first value (so a loss that restarts high on purpose, as with warm restarts, after falling
+   * far, is not flagged while it stays below where it began). Only for losses whose lowest value
+   * is positive: a ratio means nothing for a loss that can be negative.
+   */
+  #checkDivergence(smoothed: number, step: number): void {
+    if (this.#finiteLosses === 1) this.#firstSmoothed = smoothed;
+    if (smoothed < this.#bestSmoothed) {
+      this.#bestSmoothed = smoothed;
+      this.#bestStep = step;
+      return;
+    }
+    const best = this.#bestSmoothed;
+    if (!(best > 0 && smoothed > DIVERGE_FACTOR * best && smoothed > this.#firstSmoothed)) return;
+    const bestStep = this.#bestStep;
+    const first = this.#firstSmoothed;
+    const from = bestStep === 1 ? `its first and lowest value (${short(best)})` : `its lowest (${short(best)} at step ${bestStep}) and above its first value (${short(first)})`;
+    this.#alarms.raise("loss-diverging", "loss", step, smoothed, (e) =>
+      `loss diverging: at step ${e.step} the smoothed loss rose above ${DIVERGE_FACTOR}× ${from}; it reached ${short(e.extra)}, ` +
+      `on ${e.count} step${e.count === 1 ? "" : "s"} so far (a learning rate too high is the usual cause)`,
+    );
   }
 
   /** Adds series for groups added since (earlier steps padded with null) and tracks new parameters. */

@@ -139,6 +139,17 @@ describe("tutorial notebooks through `paramlab report`", { skip: skipRun }, () =
     assert.ok(printed.includes(`\n${expected}\n`) || printed.endsWith(`\n${expected}`), `printed:\n${printed}`);
     assert.ok(printed.startsWith("Param group 0 learning rate: 0.001\nParam group 1 learning rate: 0.002\nParam group 2 learning rate: 0.003\n"));
   });
+
+  test("notebook 06's broken setup prints the three alarms its prose reads out", () => {
+    const nb = JSON.parse(readFileSync(join(OUT, "06-training.ipynb"), "utf8")) as Notebook;
+    const printed = outputsOf(nb)
+      .filter((o) => o.output_type === "stream")
+      .map((o) => text(o.output_type === "stream" ? o.text : ""))
+      .join("");
+    const kinds = new Set([...printed.matchAll(/^([a-z-]+): /gm)].map((m) => m[1]));
+    for (const kind of ["frozen-changed", "no-grad", "loss-diverging"]) assert.ok(kinds.has(kind), `${kind} in:\n${printed}`);
+    assert.match(printed, /no-grad: .*aux\.weight, aux\.bias/);
+  });
 });
 
 describe("reports in headless Chromium", { skip: skipRun || (existsSync(CHROMIUM) ? false : `${CHROMIUM} missing`) }, () => {

@@ -139,6 +139,48 @@ test("alarm: non-finite loss (left out of the smoothed loss), counted; non-finit
   assert.equal(mon.history.groups[1].gradNorm[1], Infinity);
 });
 
+/** Steps an SGD on one parameter, logging each of `losses` after its step; returns the monitor. */
+function runLosses(losses: number[], smoothing: number): TrainingMonitor {
+  const p = param([1]);
+  const opt = new optim.SGD([p], { lr: 0.1 });
+  const mon = new TrainingMonitor(opt, { smoothing });
+  for (const loss of losses) {
+    p.grad = tensor([1]);
+    opt.step();
+    mon.log(loss);
+  }
+  return mon;
+}
+
+test("alarm: a diverging loss (smoothed loss above 5x its lowest and above where it started), none for restarts or negative losses", () => {
+  // smoothing 0 (smoothed = raw): lowest 0.4 at step 4, so 5x = 2; the first loss is 2.
+  // Step 5 (1) is under both; step 6 (2.1) is above both: raised at step 6, again at step 7 (3).
+  const mon = runLosses([2, 1, 0.5, 0.4, 1, 2.1, 3], 0);
+  const diverging = mon.alarms.filter((a) => a.kind === "loss-diverging");
+  assert.equal(diverging.length, 1);
+  assert.equal(diverging[0].step, 6);
+  assert.equal(
+    diverging[0].message,
+    "loss diverging: at step 6 the smoothed loss rose above 5× its lowest (0.4 at step 4) and above its first value (2); it reached 3, on 2 steps so far (a learning rate too high is the usual cause)",
+  );
+  assert.deepEqual(diverging[0].subjects, ["loss"]);
+
+  // smoothing 0.5, losses 1, 1, 1, 20: the smoothed loss is 1, 1, 1, then
+  // (0.5·0.875 + 0.5·20) / (1 − 0.5⁴) = 10.4375 / 0.9375 = 11.1333 > 5·1 and > 1: raised at step 4.
+  const smooth = runLosses([1, 1, 1, 20], 0.5).alarms.filter((a) => a.kind === "loss-diverging");
+  assert.equal(smooth.length, 1);
+  assert.equal(smooth[0].step, 4);
+  assert.match(smooth[0].message, /above 5× its first and lowest value \(1\); it reached 11\.13/);
+
+  // A warm restart: from 0.05 back up to 1.5 is 30x the lowest but below the first loss (2).
+  assert.deepEqual(runLosses([2, 1, 0.1, 0.05, 0.6, 1.5, 0.3], 0).alarms, []);
+  // A loss that can be negative (a log-likelihood): no ratio to speak of.
+  assert.deepEqual(runLosses([-1, -2, 5], 0).alarms, []);
+  // Exactly 5x the lowest (2.5, above the first loss 2) is not above it; 2.6 is.
+  assert.deepEqual(runLosses([2, 0.5, 2.5], 0).alarms, []);
+  assert.equal(runLosses([2, 0.5, 2.6], 0).alarms[0]?.step, 3);
+});
+
 test("statsEvery samples the expensive statistics every N steps; lr and momentum every step", () => {
   const p = param([1, 2]);
   const opt = new optim.Adam([p], { lr: 0.01 });
