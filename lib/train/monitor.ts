@@ -84,8 +84,8 @@ export interface MonitorAlarm {
 /** How `show()` presents the monitor; lib/display installs the notebook one. */
 export interface MonitorView {
   /**
-   * Brings the display up to date: called at the end, and while training every TICK_MS (250 ms)
-   * or every `intervalMs`, whichever is shorter.
+   * Brings the display up to date: called at the end, and while training four times per TICK_MS
+   * (250 ms) or per `intervalMs`, whichever is shorter (the view or its sink throttles).
    */
   update(final: boolean): void;
   /**
@@ -461,7 +461,9 @@ export class TrainingMonitor {
       this.#stepTime = this.#stepTime === 0 ? dt : 0.9 * this.#stepTime + 0.1 * dt;
     }
     this.#lastPost = now;
-    if (this.#view !== null && now - this.#lastTick >= Math.min(TICK_MS, this.#view.intervalMs ?? TICK_MS)) {
+    // A quarter of the interval: the sink sends only once its own interval has passed, so
+    // ticking at the interval itself could miss that by a hair and wait a whole tick more.
+    if (this.#view !== null && now - this.#lastTick >= Math.min(TICK_MS, this.#view.intervalMs ?? TICK_MS) / 4) {
       this.#lastTick = now;
       this.#view.update(false);
     }

@@ -330,7 +330,7 @@ test("in a terminal (no display sink), show() prints a status line and remove() 
   assert.equal(shown, "", "nothing before the first step");
   const out = captureStdout(() => {
     const start = performance.now();
-    // Steps for 300 ms: one status line after the first 250 ms tick, none more within 2 s.
+    // Steps for 300 ms: one status line at the first tick (62.5 ms), none more within 2 s.
     while (performance.now() - start < 300) {
       mon!.log(0.5);
       p.grad = tensor([1]);
