@@ -106,8 +106,9 @@ export function setMonitorPresenter(next: MonitorPresenter | null): void {
 }
 
 /**
- * Longest interval between display updates, ms (the live display's default rate). A view whose
- * display may update more often (`intervalMs`) is updated that often.
+ * The live display's default interval between sends, ms (4 a second). The monitor calls its view
+ * four times per this interval, or per the view's shorter `intervalMs`; the view's sink decides
+ * what is sent.
  */
 const TICK_MS = 250;
 /**
